@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "memory.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sysfs.h"
+
+#define MEM_SYSFS "/sys/devices/system/memory"
+
+int mint_mem_block_size(uint64_t *size, struct mint_error *err)
+{
+	if (mint_read_u64(MEM_SYSFS "/block_size_bytes", 16, size) || *size == 0)
+		return mint_fail(err, MINT_E_UNSUPPORTED,
+				 "this kernel has no memory hotplug (" MEM_SYSFS
+				 "/block_size_bytes is missing)");
+	return 0;
+}
+
+static void block_attr(unsigned index, const char *attr, char *path, size_t len)
+{
+	snprintf(path, len, MEM_SYSFS "/memory%u/%s", index, attr);
+}
+
+bool mint_mem_is_online(unsigned index)
+{
+	char path[128], buf[32];
+
+	block_attr(index, "state", path, sizeof(path));
+	return mint_read_file(path, buf, sizeof(buf)) > 0 && !strcmp(buf, "online");
+}
+
+static int scan_block(struct mint_model *m, unsigned index, struct mint_error *err)
+{
+	struct mint_memblock b = { .index = index, .owner = m->self };
+	char path[128], buf[128];
+	uint64_t removable = 1;
+
+	b.base = (uint64_t)index * m->block_size;
+	b.online = mint_mem_is_online(index);
+	block_attr(index, "removable", path, sizeof(path));
+	if (mint_path_exists(path))
+		mint_read_u64(path, 10, &removable);
+	b.removable = removable != 0;
+	/* For an online block valid_zones names the zone it lies in. */
+	block_attr(index, "valid_zones", path, sizeof(path));
+	if (b.online && mint_read_file(path, buf, sizeof(buf)) > 0)
+		b.movable = !strcmp(buf, "Movable");
+	if (!mint_model_add_mem(m, &b))
+		return mint_fail(err, MINT_E_SYSTEM, "out of memory");
+	return 0;
+}
+
+int mint_mem_scan(struct mint_model *m, struct mint_error *err)
+{
+	struct dirent *de;
+	DIR *dir;
+	int ret = 0;
+
+	dir = opendir(MEM_SYSFS);
+	if (!dir)
+		return mint_fail(err, MINT_E_UNSUPPORTED, "this kernel has no memory hotplug");
+	while (!ret && (de = readdir(dir))) {
+		char *end;
+		unsigned long idx;
+
+		if (strncmp(de->d_name, "memory", 6))
+			continue;
+		idx = strtoul(de->d_name + 6, &end, 10);
+		if (end == de->d_name + 6 || *end)
+			continue;
+		ret = scan_block(m, (unsigned)idx, err);
+	}
+	closedir(dir);
+	return ret;
+}
+
+static void pause_ms(unsigned ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+int mint_mem_offline(unsigned index, unsigned tries, struct mint_error *err)
+{
+	char path[128], what[64];
+
+	block_attr(index, "state", path, sizeof(path));
+	snprintf(what, sizeof(what), "memory block %u", index);
+	for (unsigned i = 0; i < tries || i == 0; i++) {
+		if (!mint_mem_is_online(index))
+			return 0;
+		if (!mint_write_attr(path, "offline", what, err))
+			return 0;
+		if (err && err->kind != MINT_E_BUSY)
+			return -1;
+		pause_ms(100 * (i + 1));
+	}
+	if (err)
+		mint_error_append(err, "gave up after %u tries", tries);
+	return -1;
+}
+
+int mint_mem_online(unsigned index, struct mint_error *err)
+{
+	char path[128], zones[128], what[64];
+	const char *how = "online";
+
+	if (mint_mem_is_online(index))
+		return 0;
+	block_attr(index, "valid_zones", path, sizeof(path));
+	if (mint_read_file(path, zones, sizeof(zones)) > 0 && strstr(zones, "Movable"))
+		how = "online_movable";
+	block_attr(index, "state", path, sizeof(path));
+	snprintf(what, sizeof(what), "memory block %u", index);
+	return mint_write_attr(path, how, what, err);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * PCI backend. Releasing a function unbinds its driver, keeps it claimed by
+ * pci-stub (driver_override) so this kernel never binds it again, and unloads
+ * the driver's module when no other device uses it. Reclaiming reverses that.
+ * Functions are never removed and rescanned: that would reassign BARs.
+ */
+#ifndef MINT_PCIDEV_H
+#define MINT_PCIDEV_H
+
+#include "model.h"
+#include "plan.h"
+
+#define MINT_PCI_STUB "pci-stub"
+
+/* Add every PCI function to @m (names from libpci, driver, module, MSI, in-use reason). */
+int mint_pci_scan(struct mint_model *m, struct mint_error *err);
+
+/* Fill in the in-use reason (mounted or swapped block devices, holders). */
+void mint_pci_in_use(const struct mint_bdf *bdf, char *why, size_t len);
+
+/*
+ * What a release did, kept so the reclaim can restore it: the driver that
+ * was bound and the module that provided it, and whether it was unloaded.
+ */
+struct mint_pci_release {
+	struct mint_bdf bdf;
+	char driver[64];
+	char module[64];
+	int module_unloaded;
+	char module_note[160]; /* why the module stayed loaded, if it did */
+};
+
+/* Append the release steps for @dev to @plan; @rel (caller-owned) records what happened. */
+int mint_pci_plan_release(struct mint_plan *plan, const struct mint_pcidev *dev,
+			  struct mint_pci_release *rel, struct mint_error *err);
+/* Append the reclaim steps; @rel says which driver and module to bring back. */
+int mint_pci_plan_reclaim(struct mint_plan *plan, struct mint_pci_release *rel,
+			  struct mint_error *err);
+
+#endif

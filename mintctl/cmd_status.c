@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/* mintctl status: this node, its CPUs, memory ranges and PCI devices. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mintctl.h"
+#include "parse.h"
+#include "table.h"
+
+#define STATUS_USAGE "status [--json]"
+
+static const char *str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "";
+}
+
+static int64_t num(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : 0;
+}
+
+static bool flag(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
+}
+
+static json_object *member(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+static const struct column cpu_cols[] = {
+	{ "CPU", COL_INT }, { "APIC ID", COL_INT }, { "STATE", COL_STR }, { "OWNER", COL_STR },
+};
+
+static void cpu_table(json_object *cpus, struct table *t)
+{
+	char id[16], apic[16];
+
+	table_init(t, cpu_cols, 4);
+	for (size_t i = 0; cpus && i < json_object_array_length(cpus); i++) {
+		json_object *c = json_object_array_get_idx(cpus, i);
+
+		snprintf(id, sizeof(id), "%" PRId64, num(c, "id"));
+		if (num(c, "apic_id") >= 0)
+			snprintf(apic, sizeof(apic), "%" PRId64, num(c, "apic_id"));
+		else
+			snprintf(apic, sizeof(apic), "-1");
+		table_add(t, id, apic, flag(c, "online") ? "online" : "offline", str(c, "owner"));
+	}
+}
+
+static const struct column mem_cols[] = {
+	{ "START", COL_STR }, { "END", COL_STR }, { "SIZE", COL_STR }, { "BLOCKS", COL_STR },
+	{ "STATE", COL_STR }, { "ZONE", COL_STR }, { "OWNER", COL_STR },
+};
+
+static bool same_kind(json_object *a, json_object *b)
+{
+	return flag(a, "online") == flag(b, "online") && flag(a, "movable") == flag(b, "movable") &&
+	       !strcmp(str(a, "owner"), str(b, "owner")) && num(b, "index") == num(a, "index") + 1;
+}
+
+/* Consecutive blocks in the same state are shown as one range. */
+static void mem_table(json_object *mem, struct table *t)
+{
+	json_object *blocks = member(mem, "blocks");
+	uint64_t bs = (uint64_t)num(mem, "block_size");
+	size_t n = blocks ? json_object_array_length(blocks) : 0;
+	char start[24], end[24], size[24], range[32];
+
+	table_init(t, mem_cols, 7);
+	for (size_t i = 0; i < n;) {
+		json_object *first = json_object_array_get_idx(blocks, i);
+		size_t j = i + 1;
+
+		while (j < n && same_kind(json_object_array_get_idx(blocks, j - 1),
+					  json_object_array_get_idx(blocks, j)))
+			j++;
+		snprintf(start, sizeof(start), "0x%" PRIx64, (uint64_t)num(first, "base"));
+		snprintf(end, sizeof(end), "0x%" PRIx64,
+			 (uint64_t)num(first, "base") + (j - i) * bs - 1);
+		mint_format_size((j - i) * bs, size, sizeof(size));
+		snprintf(range, sizeof(range), "%" PRId64 "-%" PRId64, num(first, "index"),
+			 num(first, "index") + (int64_t)(j - i) - 1);
+		table_add(t, start, end, size, range, flag(first, "online") ? "online" : "offline",
+			  flag(first, "online") ? (flag(first, "movable") ? "movable" : "normal") : "-",
+			  str(first, "owner"));
+		i = j;
+	}
+}
+
+static const struct column dev_cols[] = {
+	{ "DEVICE", COL_STR }, { "DRIVER", COL_STR }, { "MODULE", COL_STR }, { "MSI", COL_BOOL },
+	{ "OWNER", COL_STR },  { "IN USE", COL_STR }, { "NAME", COL_STR },
+};
+
+static void dev_table(json_object *devs, struct table *t)
+{
+	table_init(t, dev_cols, 7);
+	for (size_t i = 0; devs && i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+		const char *drv = str(d, "driver"), *mod = str(d, "module"), *use = str(d, "in_use");
+
+		table_add(t, str(d, "address"), drv[0] ? drv : "-", mod[0] ? mod : "-",
+			  flag(d, "msi") ? "yes" : "no", str(d, "owner"), use[0] ? use : "-",
+			  str(d, "name"));
+	}
+}
+
+static void print_human(json_object *reply, struct table *cpus, struct table *mem,
+			struct table *devs)
+{
+	json_object *node = member(reply, "node"), *memory = member(reply, "memory");
+	json_object *warnings = member(reply, "warnings");
+	char online[24], released[24], bs[24];
+
+	mint_format_size((uint64_t)num(memory, "online_bytes"), online, sizeof(online));
+	mint_format_size((uint64_t)num(memory, "released_bytes"), released, sizeof(released));
+	mint_format_size((uint64_t)num(memory, "block_size"), bs, sizeof(bs));
+	printf("%s: %s%s\n\n", str(node, "name"), str(node, "state"),
+	       flag(node, "mint_kernel") ? "" : " (kernel without Mint support)");
+	table_print(cpus, stdout);
+	printf("\nMemory: %s online, %s released, block size %s\n", online, released, bs);
+	table_print(mem, stdout);
+	putchar('\n');
+	table_print(devs, stdout);
+	for (size_t i = 0; warnings && i < json_object_array_length(warnings); i++)
+		printf("%swarning: %s\n", i ? "" : "\n",
+		       json_object_get_string(json_object_array_get_idx(warnings, i)));
+}
+
+static void print_json(json_object *reply, struct table *cpus, struct table *mem,
+		       struct table *devs)
+{
+	json_object *out = json_object_new_object(), *m = json_object_new_object();
+	json_object *memory = member(reply, "memory");
+
+	json_object_object_add(out, "node", json_object_get(member(reply, "node")));
+	json_object_object_add(out, "cpus", table_json(cpus));
+	json_object_object_add(m, "block_size", json_object_new_int64(num(memory, "block_size")));
+	json_object_object_add(m, "online_bytes", json_object_new_int64(num(memory, "online_bytes")));
+	json_object_object_add(m, "released_bytes",
+			       json_object_new_int64(num(memory, "released_bytes")));
+	json_object_object_add(m, "ranges", table_json(mem));
+	json_object_object_add(out, "memory", m);
+	json_object_object_add(out, "devices", table_json(devs));
+	json_object_object_add(out, "warnings", json_object_get(member(reply, "warnings")));
+	ctl_print_json(out);
+	json_object_put(out);
+}
+
+int cmd_status(struct ctl *ctl, int argc, char **argv)
+{
+	struct table cpus, mem, devs;
+	json_object *reply;
+	int first = ctl_parse(ctl, argc, argv, NULL, NULL, STATUS_USAGE), ret;
+
+	if (first < 0)
+		return first == -1 ? EXIT_OK : EXIT_USAGE;
+	if (first < argc)
+		return ctl_usage_error(STATUS_USAGE, "unexpected argument \"%s\"", argv[first]);
+	ret = ctl_call(ctl, MINT_INTERFACE ".Status", NULL, NULL, &reply);
+	if (ret)
+		return ret;
+	cpu_table(member(reply, "cpus"), &cpus);
+	mem_table(member(reply, "memory"), &mem);
+	dev_table(member(reply, "devices"), &devs);
+	if (ctl->json)
+		print_json(reply, &cpus, &mem, &devs);
+	else
+		print_human(reply, &cpus, &mem, &devs);
+	table_free(&cpus);
+	table_free(&mem);
+	table_free(&devs);
+	json_object_put(reply);
+	return EXIT_OK;
+}

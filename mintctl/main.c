@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mintctl: the Mint command line. A verb table maps each command to one
+ * parse-and-run function (cmd_*.c); they all talk to mintd over varlink.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mintctl.h"
+
+struct verb {
+	const char *name;
+	int (*run)(struct ctl *ctl, int argc, char **argv);
+	const char *synopsis;
+	const char *summary;
+};
+
+static const struct verb verbs[] = {
+	{ "status", cmd_status, "status", "show this node's CPUs, memory, devices and who holds them" },
+	{ "cpu", cmd_cpu, "cpu release|reclaim LIST", "take CPUs offline and free them, or back" },
+	{ "mem", cmd_mem, "mem release|reclaim SIZE", "offline and free memory, or take it back" },
+	{ "dev", cmd_dev, "dev release|reclaim BDF", "unbind a PCI device and free it, or take it back" },
+	{ "boot", cmd_boot,
+	  "boot NODE --cores LIST --mem SIZE [--dev BDF]... [--kernel K] [--initrd I] [--append A]",
+	  "boot a new node on free CPUs, memory and devices" },
+};
+
+#define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: mintctl [--json] [--socket PATH] COMMAND [ARGS]\n\nCommands:\n");
+	for (size_t i = 0; i < NVERBS; i++)
+		fprintf(out, "  %-28s %s\n", verbs[i].synopsis, verbs[i].summary);
+	fprintf(out, "\nOptions (accepted by every command):\n"
+		     "  --json          machine-readable output\n"
+		     "  --socket PATH   talk to mintd at PATH (default %s)\n"
+		     "  -h, --help      show help (mintctl COMMAND --help for a command)\n"
+		     "  --version       show the version\n"
+		     "\nExit status: 0 done, 1 the operation failed, 2 bad usage.\n",
+		MINT_SOCKET_PATH);
+}
+
+int ctl_usage_error(const char *usage_line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mintctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nUsage: mintctl %s (see --help)\n", usage_line);
+	return EXIT_USAGE;
+}
+
+int ctl_fail(const struct mint_error *err)
+{
+	fprintf(stderr, "mintctl: %s\n", err->msg);
+	return EXIT_FAILED;
+}
+
+void ctl_print_json(json_object *o)
+{
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+int ctl_call(struct ctl *ctl, const char *method, json_object *params, mint_reply_fn progress,
+	     json_object **reply)
+{
+	struct mint_error err = { 0 };
+	int fd = mint_varlink_connect(ctl->socket, &err);
+	int ret;
+
+	if (fd < 0) {
+		json_object_put(params);
+		return ctl_fail(&err);
+	}
+	ret = mint_varlink_call(fd, method, params, progress != NULL, progress, ctl, reply, &err);
+	close(fd);
+	if (ret)
+		return ctl_fail(&err);
+	return EXIT_OK;
+}
+
+int ctl_parse(struct ctl *ctl, int argc, char **argv, const struct cmd_option *extra, void *data,
+	      const char *usage_line)
+{
+	struct option opts[24] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+	};
+	size_t n = 3;
+	int opt;
+
+	for (size_t i = 0; extra && extra[i].name && n < 23; i++, n++)
+		opts[n] = (struct option){ extra[i].name, extra[i].has_arg ? required_argument : no_argument,
+					   NULL, 1000 + (int)i };
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			ctl->json = true;
+			break;
+		case 's':
+			ctl->socket = optarg;
+			break;
+		case 'h':
+			printf("Usage: mintctl %s\n", usage_line);
+			return -1;
+		case '?':
+			if (optopt == 's' || optopt >= 1000)
+				ctl_usage_error(usage_line, "option %s needs a value", argv[optind - 1]);
+			else if (optopt)
+				ctl_usage_error(usage_line, "unknown option -%c", optopt);
+			else
+				ctl_usage_error(usage_line, "unknown option %s", argv[optind - 1]);
+			return -2;
+		case ':':
+			ctl_usage_error(usage_line, "option %s needs a value", argv[optind - 1]);
+			return -2;
+		default:
+			if (extra[opt - 1000].handle(data, optarg))
+				return -2;
+		}
+	}
+	return optind;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctl ctl = { .socket = MINT_SOCKET_PATH };
+	int i = 1;
+
+	/* Options before the command; the command parses the rest (options may follow it too). */
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			ctl.json = true;
+		} else if (!strcmp(argv[i], "--socket") && i + 1 < argc) {
+			ctl.socket = argv[++i];
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("mintctl %s\n", MINT_VERSION);
+			return EXIT_OK;
+		} else {
+			fprintf(stderr, "mintctl: unknown option %s\n", argv[i]);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t v = 0; v < NVERBS; v++)
+		if (!strcmp(verbs[v].name, argv[i]))
+			return verbs[v].run(&ctl, argc - i, argv + i);
+	fprintf(stderr, "mintctl: unknown command \"%s\"\n", argv[i]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "ops.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cpu.h"
+#include "log.h"
+#include "memory.h"
+
+#define MEM_OFFLINE_TRIES 5
+
+/* ---- the model: what sysfs shows plus what this node has released ---- */
+
+static void mark_released(struct mintd *d, struct mint_model *m)
+{
+	for (size_t i = 0; i < m->ncpus; i++)
+		if (mint_cpuset_has(&d->state.cpus, m->cpus[i].id))
+			m->cpus[i].owner = MINT_OWNER_FREE;
+	for (size_t i = 0; i < m->nmem; i++)
+		if (mint_state_has_mem(&d->state, m->mem[i].index))
+			m->mem[i].owner = MINT_OWNER_FREE;
+	for (size_t i = 0; i < m->npci; i++)
+		if (mint_state_dev(&d->state, &m->pci[i].bdf))
+			m->pci[i].owner = MINT_OWNER_FREE;
+}
+
+/* sysfs' own view, without this node's releases applied. */
+static int scan_model(struct mintd *d, unsigned what, struct mint_model *m, struct mint_error *err)
+{
+	uint64_t block_size = 0;
+
+	if ((what & MODEL_MEM) && mint_mem_block_size(&block_size, err))
+		return -1;
+	mint_model_init(m, d->self, block_size);
+	if (((what & MODEL_CPUS) && mint_cpu_scan(m, d->apic_cache, err)) ||
+	    ((what & MODEL_MEM) && mint_mem_scan(m, err)) ||
+	    ((what & MODEL_PCI) && mint_pci_scan(m, err))) {
+		mint_model_free(m);
+		return -1;
+	}
+	return 0;
+}
+
+int ops_build_model(struct mintd *d, unsigned what, struct mint_model *m, struct mint_error *err)
+{
+	if (scan_model(d, what, m, err))
+		return -1;
+	mark_released(d, m);
+	return 0;
+}
+
+static int save_state(struct mintd *d, struct mint_error *err)
+{
+	if (!mint_state_save(d->state_dir, &d->state, err))
+		return 0;
+	log_msg(LOG_ERR, "%s", err->msg);
+	return -1;
+}
+
+/* ---- CPUs ---- */
+
+static int step_cpu_offline(void *ctx, struct mint_error *err)
+{
+	return mint_cpu_set_online((unsigned)(uintptr_t)ctx, false, err);
+}
+
+static int step_cpu_online(void *ctx, struct mint_error *err)
+{
+	return mint_cpu_set_online((unsigned)(uintptr_t)ctx, true, err);
+}
+
+static int run_cpu_plan(struct mintd *d, const struct mint_cpuset *cpus, bool release,
+			struct mint_error *err)
+{
+	struct mint_plan plan;
+	int ret = 0;
+
+	mint_plan_init(&plan);
+	for (int c = mint_cpuset_next(cpus, 0); c >= 0 && !ret; c = mint_cpuset_next(cpus, c + 1))
+		ret = release ? mint_plan_add(&plan, step_cpu_offline, step_cpu_online,
+					      (void *)(uintptr_t)c, "offline CPU %d", c)
+			      : mint_plan_add(&plan, step_cpu_online, step_cpu_offline,
+					      (void *)(uintptr_t)c, "online CPU %d", c);
+	if (ret)
+		ret = mint_fail(err, MINT_E_SYSTEM, "out of memory");
+	else
+		ret = mint_plan_run(&plan, NULL, NULL, err);
+	mint_plan_free(&plan);
+	return ret;
+}
+
+static int change_cpus(struct mintd *d, const struct mint_cpuset *cpus, bool release,
+		       struct mint_error *err)
+{
+	struct mint_model m;
+	struct mint_state saved = d->state;
+	int ret;
+
+	if (ops_build_model(d, MODEL_CPUS, &m, err))
+		return -1;
+	ret = release ? mint_model_check_cpu_release(&m, cpus, err)
+		      : mint_model_check_cpu_reclaim(&m, cpus, err);
+	mint_model_free(&m);
+	if (ret || run_cpu_plan(d, cpus, release, err))
+		return -1;
+	for (int c = mint_cpuset_next(cpus, 0); c >= 0; c = mint_cpuset_next(cpus, c + 1)) {
+		if (release)
+			mint_cpuset_add(&d->state.cpus, (unsigned)c);
+		else
+			mint_cpuset_del(&d->state.cpus, (unsigned)c);
+	}
+	if (save_state(d, err)) {
+		/* Without a record of it the change would be forgotten: undo it. */
+		d->state = saved;
+		run_cpu_plan(d, cpus, !release, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int ops_release_cpus(struct mintd *d, const struct mint_cpuset *cpus, struct mint_error *err)
+{
+	return change_cpus(d, cpus, true, err);
+}
+
+int ops_reclaim_cpus(struct mintd *d, const struct mint_cpuset *cpus, struct mint_error *err)
+{
+	return change_cpus(d, cpus, false, err);
+}
+
+/* ---- memory ---- */
+
+static int step_mem_offline(void *ctx, struct mint_error *err)
+{
+	return mint_mem_offline(*(unsigned *)ctx, MEM_OFFLINE_TRIES, err);
+}
+
+static int step_mem_online(void *ctx, struct mint_error *err)
+{
+	return mint_mem_online(*(unsigned *)ctx, err);
+}
+
+static int run_mem_plan(struct ops_mem_result *res, bool release, mint_plan_progress_fn progress,
+			void *data, struct mint_error *err)
+{
+	struct mint_plan plan;
+	int ret = 0;
+
+	mint_plan_init(&plan);
+	for (size_t i = 0; i < res->nblocks && !ret; i++)
+		ret = release ? mint_plan_add(&plan, step_mem_offline, step_mem_online,
+					      &res->blocks[i], "offline memory block %u",
+					      res->blocks[i])
+			      : mint_plan_add(&plan, step_mem_online, step_mem_offline,
+					      &res->blocks[i], "online memory block %u",
+					      res->blocks[i]);
+	if (ret)
+		ret = mint_fail(err, MINT_E_SYSTEM, "out of memory");
+	else
+		ret = mint_plan_run(&plan, progress, data, err);
+	mint_plan_free(&plan);
+	return ret;
+}
+
+static int change_mem(struct mintd *d, uint64_t bytes, bool release,
+		      mint_plan_progress_fn progress, void *data, struct ops_mem_result *res,
+		      struct mint_error *err)
+{
+	size_t idx[MINT_STATE_MAX_MEM];
+	struct mint_state saved = d->state;
+	struct mint_model m;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	if (ops_build_model(d, MODEL_MEM, &m, err))
+		return -1;
+	ret = release ? mint_model_pick_mem_release(&m, bytes, idx, MINT_STATE_MAX_MEM,
+						    &res->nblocks, err)
+		      : mint_model_pick_mem_reclaim(&m, bytes, idx, MINT_STATE_MAX_MEM,
+						    &res->nblocks, err);
+	for (size_t i = 0; !ret && i < res->nblocks; i++)
+		res->blocks[i] = m.mem[idx[i]].index;
+	mint_model_free(&m);
+	if (ret || run_mem_plan(res, release, progress, data, err))
+		return -1;
+	res->bytes = bytes;
+	for (size_t i = 0; i < res->nblocks; i++) {
+		if (release)
+			mint_state_add_mem(&d->state, res->blocks[i]);
+		else
+			mint_state_del_mem(&d->state, res->blocks[i]);
+	}
+	if (save_state(d, err)) {
+		d->state = saved;
+		run_mem_plan(res, !release, NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int ops_release_mem(struct mintd *d, uint64_t bytes, mint_plan_progress_fn progress, void *data,
+		    struct ops_mem_result *res, struct mint_error *err)
+{
+	return change_mem(d, bytes, true, progress, data, res, err);
+}
+
+int ops_reclaim_mem(struct mintd *d, uint64_t bytes, mint_plan_progress_fn progress, void *data,
+		    struct ops_mem_result *res, struct mint_error *err)
+{
+	return change_mem(d, bytes, false, progress, data, res, err);
+}
+
+/* ---- PCI functions ---- */
+
+int ops_release_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci_release *res,
+		    struct mint_error *err)
+{
+	struct mint_plan plan;
+	struct mint_model m;
+	int ret;
+
+	if (ops_build_model(d, MODEL_PCI, &m, err))
+		return -1;
+	ret = mint_model_check_pci_release(&m, bdf, err);
+	mint_plan_init(&plan);
+	if (!ret)
+		ret = mint_pci_plan_release(&plan, mint_model_pci(&m, bdf), res, err);
+	mint_model_free(&m);
+	if (!ret)
+		ret = mint_plan_run(&plan, NULL, NULL, err);
+	if (!ret && (mint_state_add_dev(&d->state, res) || save_state(d, err))) {
+		mint_state_del_dev(&d->state, bdf);
+		plan.done = plan.n;
+		mint_plan_free(&plan);
+		mint_plan_init(&plan);
+		mint_pci_plan_reclaim(&plan, res, NULL);
+		mint_plan_run(&plan, NULL, NULL, NULL);
+		if (!err->msg[0])
+			mint_fail(err, MINT_E_SYSTEM, "too many released devices");
+		ret = -1;
+	}
+	mint_plan_free(&plan);
+	return ret;
+}
+
+int ops_reclaim_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci_release *res,
+		    struct mint_error *err)
+{
+	struct mint_plan plan;
+	struct mint_model m;
+	int ret;
+
+	if (ops_build_model(d, MODEL_PCI, &m, err))
+		return -1;
+	ret = mint_model_check_pci_reclaim(&m, bdf, err);
+	mint_model_free(&m);
+	if (ret)
+		return -1;
+	*res = *mint_state_dev(&d->state, bdf);
+	mint_plan_init(&plan);
+	ret = mint_pci_plan_reclaim(&plan, res, err);
+	if (!ret)
+		ret = mint_plan_run(&plan, NULL, NULL, err);
+	mint_plan_free(&plan);
+	if (ret)
+		return -1;
+	mint_state_del_dev(&d->state, bdf);
+	if (save_state(d, err)) {
+		mint_state_add_dev(&d->state, res);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- start-up reconciliation ---- */
+
+static bool reconcile_cpus(struct mintd *d, const struct mint_model *m)
+{
+	bool changed = false;
+
+	for (size_t i = 0; i < m->ncpus; i++) {
+		const struct mint_cpu *c = &m->cpus[i];
+		bool released = mint_cpuset_has(&d->state.cpus, c->id);
+
+		if (released && c->online) {
+			mintd_warn(d, "CPU %u was released but is online: counting it as node%d's again",
+				   c->id, d->self);
+			mint_cpuset_del(&d->state.cpus, c->id);
+			changed = true;
+		} else if (!released && !c->online) {
+			mintd_warn(d, "CPU %u is offline but was not released through mintd", c->id);
+		}
+	}
+	for (int c = mint_cpuset_next(&d->state.cpus, 0); c >= 0;
+	     c = mint_cpuset_next(&d->state.cpus, c + 1))
+		if (!mint_model_cpu(m, (unsigned)c)) {
+			mintd_warn(d, "released CPU %d no longer exists: forgetting it", c);
+			mint_cpuset_del(&d->state.cpus, (unsigned)c);
+			changed = true;
+		}
+	return changed;
+}
+
+static bool reconcile_mem(struct mintd *d, const struct mint_model *m)
+{
+	bool changed = false;
+
+	for (size_t i = 0; i < d->state.nmem;) {
+		const struct mint_memblock *b = mint_model_mem(m, d->state.mem[i]);
+
+		if (b && !b->online) {
+			i++;
+			continue;
+		}
+		mintd_warn(d, "memory block %u was released but is %s: forgetting the release",
+			   d->state.mem[i], b ? "online" : "gone");
+		mint_state_del_mem(&d->state, d->state.mem[i]);
+		changed = true;
+	}
+	return changed;
+}
+
+static bool reconcile_devs(struct mintd *d, const struct mint_model *m)
+{
+	char name[MINT_BDF_STRLEN];
+	bool changed = false;
+
+	for (size_t i = 0; i < d->state.ndevs;) {
+		const struct mint_pcidev *p = mint_model_pci(m, &d->state.devs[i].bdf);
+
+		if (p && !strcmp(p->driver, MINT_PCI_STUB)) {
+			i++;
+			continue;
+		}
+		mint_format_bdf(&d->state.devs[i].bdf, name);
+		mintd_warn(d, "PCI device %s was released but is %s: forgetting the release", name,
+			   p ? "no longer held by pci-stub" : "gone");
+		mint_state_del_dev(&d->state, &d->state.devs[i].bdf);
+		changed = true;
+	}
+	return changed;
+}
+
+void ops_reconcile(struct mintd *d)
+{
+	struct mint_error err = { 0 };
+	struct mint_model m;
+	bool changed = false;
+
+	if (!scan_model(d, MODEL_CPUS | MODEL_PCI, &m, &err)) {
+		changed |= reconcile_cpus(d, &m);
+		changed |= reconcile_devs(d, &m);
+		mint_model_free(&m);
+	} else {
+		mintd_warn(d, "cannot check saved state: %s", err.msg);
+	}
+	if (!scan_model(d, MODEL_MEM, &m, &err)) {
+		changed |= reconcile_mem(d, &m);
+		mint_model_free(&m);
+	}
+	if (changed && mint_state_save(d->state_dir, &d->state, &err))
+		mintd_warn(d, "%s", err.msg);
+}
