@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install every Debian package Mint's build, tests, demo and benchmarks need.
+# Does nothing when they are all present, so it is cheap to call every time.
+set -euo pipefail
+
+PACKAGES=(
+	# build
+	gcc meson ninja-build pkg-config libjson-c-dev libpci-dev pci.ids libkmod-dev
+	libsystemd-dev libcmocka-dev
+	# end-to-end tests: QEMU, a stock kernel, busybox for the initramfs
+	qemu-system-x86 linux-image-amd64 busybox-static cpio kmod
+	# the Mint kernel build
+	linux-source-6.1 bc bison flex libelf-dev libssl-dev xz-utils python3 perl
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages: ${missing[*]} (run as root to install them)" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
