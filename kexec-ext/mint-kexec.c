@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/* mint-kexec: boot a Mint node from the command line (manual testing). */
+#define _GNU_SOURCE
+#include "mint_kexec.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: mint-kexec --node N --kernel BZIMAGE --cpus A[,B...] --mem BASE:SIZE\n"
+		"                  [--initrd FILE] [--append CMDLINE] [--name NAME]\n"
+		"                  [--uart PORT] [--pci SSSS:BB:DD.F[,...]]\n"
+		"                  [--no-claim] [--check] [--tsc-khz K] [--lapic-khz K]\n"
+		"  --cpus   APIC IDs; the first one boots the node\n"
+		"  --mem    physical base and size, e.g. 0x60000000:512M\n"
+		"  --check  validate the image and print the layout, touch nothing\n");
+}
+
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case 'G': case 'g': v <<= 30; end++; break;
+	case 'M': case 'm': v <<= 20; end++; break;
+	case 'K': case 'k': v <<= 10; end++; break;
+	default: break;
+	}
+	if (*end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "node", required_argument, NULL, 'n' },
+		{ "name", required_argument, NULL, 'N' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "append", required_argument, NULL, 'a' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "uart", required_argument, NULL, 'u' },
+		{ "pci", required_argument, NULL, 'p' },
+		{ "no-claim", no_argument, NULL, 'C' },
+		{ "check", no_argument, NULL, 'x' },
+		{ "tsc-khz", required_argument, NULL, 't' },
+		{ "lapic-khz", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct mint_kexec_spec spec;
+	char err[512], *tok, *save, *colon;
+	int c, claim = 1, check = 0, ret;
+	uint64_t v;
+
+	memset(&spec, 0, sizeof(spec));
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': spec.node_id = (uint32_t)strtoul(optarg, NULL, 0); break;
+		case 'N': spec.name = optarg; break;
+		case 'k': spec.kernel_path = optarg; break;
+		case 'i': spec.initrd_path = optarg; break;
+		case 'a': spec.cmdline = optarg; break;
+		case 'c':
+			for (tok = strtok_r(optarg, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save)) {
+				if (spec.nr_cpus >= MINT_KEXEC_MAX_CPUS) {
+					fprintf(stderr, "mint-kexec: too many CPUs\n");
+					return 2;
+				}
+				spec.apic_ids[spec.nr_cpus++] =
+					(uint32_t)strtoul(tok, NULL, 0);
+			}
+			break;
+		case 'm':
+			colon = strchr(optarg, ':');
+			if (!colon) {
+				fprintf(stderr, "mint-kexec: --mem wants BASE:SIZE\n");
+				return 2;
+			}
+			*colon = 0;
+			if (parse_size(optarg, &spec.mem_base) ||
+			    parse_size(colon + 1, &spec.mem_size)) {
+				fprintf(stderr, "mint-kexec: bad --mem value\n");
+				return 2;
+			}
+			break;
+		case 'u': spec.uart_port = (uint16_t)strtoul(optarg, NULL, 0); break;
+		case 'p':
+			for (tok = strtok_r(optarg, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save)) {
+				unsigned int s, b, d, f;
+
+				if (sscanf(tok, "%x:%x:%x.%x", &s, &b, &d, &f) != 4 ||
+				    s > 0xffff || b > 0xff || d > 31 || f > 7 ||
+				    spec.nr_pci >= MINT_KEXEC_MAX_PCI) {
+					fprintf(stderr, "mint-kexec: bad PCI function %s\n", tok);
+					return 2;
+				}
+				spec.pci[spec.nr_pci].segment = (uint16_t)s;
+				spec.pci[spec.nr_pci].bus = (uint8_t)b;
+				spec.pci[spec.nr_pci].devfn = (uint8_t)(d << 3 | f);
+				spec.nr_pci++;
+			}
+			break;
+		case 'C': claim = 0; break;
+		case 'x': check = 1; break;
+		case 't':
+			if (parse_size(optarg, &v)) return 2;
+			spec.tsc_khz = (uint32_t)v;
+			break;
+		case 'l':
+			if (parse_size(optarg, &v)) return 2;
+			spec.lapic_khz = (uint32_t)v;
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc || !spec.node_id || !spec.kernel_path || !spec.nr_cpus ||
+	    !spec.mem_size) {
+		usage(stderr);
+		return 2;
+	}
+
+	if (check) {
+		struct mint_bzimage img;
+		struct mint_layout lay;
+		uint64_t isz;
+
+		ret = mint_kexec_check(&spec, &img, &isz, err, sizeof(err));
+		if (!ret)
+			ret = mint_kexec_layout(&spec, &img, isz, &lay, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "mint-kexec: %s\n", err);
+			return 1;
+		}
+		printf("boot protocol %u.%02u, setup %u bytes, kernel %llu bytes, init_size %#x\n",
+		       img.version >> 8, img.version & 0xff, img.setup_size,
+		       (unsigned long long)img.payload_size, img.init_size);
+		printf("kernel %#llx-%#llx entry %#llx\nboot_params %#llx cmdline %#llx setup_data %#llx\ninitrd %#llx size %llu\n",
+		       (unsigned long long)lay.kernel, (unsigned long long)lay.kernel_end,
+		       (unsigned long long)lay.kernel + 0x200,
+		       (unsigned long long)lay.boot_params, (unsigned long long)lay.cmdline,
+		       (unsigned long long)lay.setup_data, (unsigned long long)lay.initrd,
+		       (unsigned long long)lay.initrd_size);
+		return 0;
+	}
+	if (claim) {
+		ret = mint_kexec_claim(&spec, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "mint-kexec: %s\n", err);
+			return 1;
+		}
+	}
+	ret = mint_kexec_boot(&spec, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "mint-kexec: %s\n", err);
+		return 1;
+	}
+	printf("mint-kexec: node%u started on APIC ID %u\n", spec.node_id,
+	       spec.apic_ids[0]);
+	return 0;
+}
