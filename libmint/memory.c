@@ -33,7 +33,52 @@ bool mint_mem_is_online(unsigned index)
 	return mint_read_file(path, buf, sizeof(buf)) > 0 && !strcmp(buf, "online");
 }
 
-static int scan_block(struct mint_model *m, unsigned index, struct mint_error *err)
+/*
+ * The kernel refuses to offline a block with holes ("memory holes": parts
+ * that are not System RAM, such as firmware tables at the top of low
+ * memory), so such blocks are not offered for release. The System RAM
+ * ranges come from the top level of /proc/iomem (real addresses only for root).
+ */
+struct ram_ranges {
+	size_t n;
+	uint64_t start[256];
+	uint64_t end[256]; /* inclusive */
+};
+
+static void read_ram_ranges(struct ram_ranges *r)
+{
+	char line[256];
+	FILE *f = fopen("/proc/iomem", "re");
+
+	r->n = 0;
+	if (!f)
+		return;
+	while (r->n < 256 && fgets(line, sizeof(line), f)) {
+		unsigned long long s, e;
+
+		if (line[0] == ' ' || !strstr(line, ": System RAM"))
+			continue;
+		if (sscanf(line, "%llx-%llx", &s, &e) == 2 && e > s) {
+			r->start[r->n] = s;
+			r->end[r->n++] = e;
+		}
+	}
+	fclose(f);
+}
+
+/* True when [base, base+size) lies inside one System RAM range, or when we cannot tell. */
+static bool all_ram(const struct ram_ranges *r, uint64_t base, uint64_t size)
+{
+	if (r->n == 0)
+		return true;
+	for (size_t i = 0; i < r->n; i++)
+		if (base >= r->start[i] && base + size - 1 <= r->end[i])
+			return true;
+	return false;
+}
+
+static int scan_block(struct mint_model *m, unsigned index, const struct ram_ranges *ram,
+		      struct mint_error *err)
 {
 	struct mint_memblock b = { .index = index, .owner = m->self };
 	char path[128], buf[128];
@@ -44,7 +89,7 @@ static int scan_block(struct mint_model *m, unsigned index, struct mint_error *e
 	block_attr(index, "removable", path, sizeof(path));
 	if (mint_path_exists(path))
 		mint_read_u64(path, 10, &removable);
-	b.removable = removable != 0;
+	b.removable = removable != 0 && all_ram(ram, b.base, m->block_size);
 	/* For an online block valid_zones names the zone it lies in. */
 	block_attr(index, "valid_zones", path, sizeof(path));
 	if (b.online && mint_read_file(path, buf, sizeof(buf)) > 0)
@@ -56,10 +101,12 @@ static int scan_block(struct mint_model *m, unsigned index, struct mint_error *e
 
 int mint_mem_scan(struct mint_model *m, struct mint_error *err)
 {
+	struct ram_ranges ram;
 	struct dirent *de;
 	DIR *dir;
 	int ret = 0;
 
+	read_ram_ranges(&ram);
 	dir = opendir(MEM_SYSFS);
 	if (!dir)
 		return mint_fail(err, MINT_E_UNSUPPORTED, "this kernel has no memory hotplug");
@@ -72,7 +119,7 @@ int mint_mem_scan(struct mint_model *m, struct mint_error *err)
 		idx = strtoul(de->d_name + 6, &end, 10);
 		if (end == de->d_name + 6 || *end)
 			continue;
-		ret = scan_block(m, (unsigned)idx, err);
+		ret = scan_block(m, (unsigned)idx, &ram, err);
 	}
 	closedir(dir);
 	return ret;
