@@ -16,6 +16,7 @@ struct mintd {
 	const char *state_dir;
 	int self;         /* this node's id (0 without a Mint kernel) */
 	bool mint_kernel; /* the running kernel offers /dev/mint */
+	bool socket_activated; /* the listening socket came from systemd */
 	struct mint_state state;
 	int apic_cache[MINT_MAX_CPUS];
 	size_t nwarnings;

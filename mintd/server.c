@@ -78,6 +78,7 @@ int server_open(struct mintd *d)
 		log_msg(LOG_ERR, "expected one socket from systemd, got %d", n);
 		return -1;
 	}
+	d->socket_activated = n == 1;
 	if (n == 1)
 		return SD_LISTEN_FDS_START;
 	return bind_socket(d->socket_path);
@@ -250,6 +251,9 @@ int server_run(struct mintd *d, int listen_fd)
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		if (clients[i].fd >= 0)
 			drop_client(&clients[i]);
+	/* A socket we bound ourselves goes with us; systemd's stays with systemd. */
+	if (!d->socket_activated)
+		unlink(d->socket_path);
 	log_msg(LOG_INFO, "stopped");
 	return 0;
 }

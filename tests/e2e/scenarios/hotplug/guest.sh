@@ -172,6 +172,53 @@ echo "2 MiB message without NUL: sock-send exit $E2E_RC: $(printf '%s' "$E2E_OUT
 check "mintd alive after a 2 MiB message" mintd_alive
 check "mintctl status works after a 2 MiB message" mintctl status
 
+# ---------------------------------------------------------------- 6. who may change things
+e2e_section "permissions"
+echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
+echo 'alice:x:1000:1000:alice:/:/bin/sh' >>/etc/passwd
+printf 'nogroup:x:65534:\nalice:x:1000:\nmint:x:990:alice\n' >>/etc/group
+# su (run by root: no password) sets the user's uid, gid and supplementary groups.
+as_nobody() { su -s /bin/sh nobody -c "$*"; }
+as_alice() { su -s /bin/sh alice -c "$*"; }
+check "status works for an unprivileged user" as_nobody mintctl status
+refused "cpu release by an unprivileged user refused" "only root or members of the mint group" as_nobody mintctl cpu release 3
+check "cpu release by a member of the mint group" as_alice mintctl cpu release 3
+check_eq "CPU 3 offline after the mint group's release" 0 "$(cat $CPU/cpu3/online)"
+check "cpu reclaim by a member of the mint group" as_alice mintctl cpu reclaim 3
+
+# ---------------------------------------------------------------- 7. device in use
+e2e_section "device in use"
+mkswap /dev/vda >/dev/null 2>&1 && swapon /dev/vda
+refused "dev release of a disk used as swap refused" "/dev/vda is used as swap" mintctl dev release "$BDF"
+check_eq "$BDF still bound to virtio-pci" virtio-pci "$(pci_driver "$BDF")"
+swapoff /dev/vda
+
+# ---------------------------------------------------------------- 8. saved state across a restart
+e2e_section "restart"
+check "cpu release 3 before restarting mintd" mintctl cpu release 3
+state_has_cpu3() { tr -d ' \n' </var/lib/mint/state.json | grep -q '"released_cpus":\[3\]'; }
+check "state file records CPU 3" state_has_cpu3
+echo "---- mintctl status with CPU 3 released ----"
+mintctl status
+# Runs in this shell (not through check, which uses a subshell) so MINTD_PID sticks.
+restart_mintd() {
+	kill "$MINTD_PID" 2>/dev/null
+	wait "$MINTD_PID" 2>/dev/null
+	check "old mintd removed its socket" test ! -e "$SOCK"
+	mintd >>/tmp/mintd.log 2>&1 &
+	MINTD_PID=$!
+}
+restart_mintd
+check "mintd restarts" wait_for_socket "$SOCK" 30
+check_output "CPU 3 still released after the restart" "free" sh -c "mintctl status | grep '^3 '"
+check "cpu reclaim 3 after the restart" mintctl cpu reclaim 3
+check "cpu release 3 again" mintctl cpu release 3
+echo 1 >$CPU/cpu3/online # behind mintd's back
+restart_mintd
+check "mintd restarts with a stale state" wait_for_socket "$SOCK" 30
+check_output "mismatch reported as a warning" "CPU 3 was released but is online" mintctl status
+check_output "CPU 3 counted as node0's again" "node0" sh -c "mintctl status | grep '^3 '"
+
 # ---------------------------------------------------------------- done
 e2e_section "mintd.log"
 kill "$MINTD_PID" 2>/dev/null
