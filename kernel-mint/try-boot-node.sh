@@ -1,0 +1,158 @@
+#!/bin/bash
+# Manual end-to-end run: boot node0 in QEMU (TCG), let it offline CPUs 2,3
+# and four 128 MiB memory blocks, and boot node1 on them with mint-kexec.
+# node0's console is COM1, node1's is COM2; both go to files in $OUT.
+#
+# Success: node1's marker "MINT-NODE1-UP" shows on COM2 while node0 still
+# prints "MINT-NODE0-ALIVE" on COM1.
+#
+# Usage: kernel-mint/try-boot-node.sh [timeout-seconds]
+# Env:   OUT (default /tmp/mint-try), KERNEL_DIR (skip build.sh)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+timeout=${1:-300}
+out=${OUT:-/tmp/mint-try}
+busybox=${BUSYBOX:-/bin/busybox}
+
+rm -rf "$out"
+mkdir -p "$out"
+if [ -z "${KERNEL_DIR:-}" ]; then
+	KERNEL_DIR=$("$here/build.sh" | tail -n1)
+fi
+bz="$KERNEL_DIR/bzImage"
+[ -f "$bz" ] || { echo "no bzImage in $KERNEL_DIR" >&2; exit 1; }
+
+# Static mint-kexec for the initramfs.
+gcc -std=c11 -O2 -Wall -Wextra -Werror -static \
+	-I"$repo/kexec-ext" -I"$repo/kernel-mint/uapi" \
+	"$repo/kexec-ext/mint_kexec.c" "$repo/kexec-ext/mint-kexec.c" \
+	-o "$out/mint-kexec"
+
+mkroot() {
+	local d=$1
+	mkdir -p "$d"/{bin,sbin,proc,sys,dev,tmp,etc}
+	cp "$busybox" "$d/bin/busybox"
+}
+
+# node1's initramfs.
+n1="$out/root-node1"
+mkroot "$n1"
+cat > "$n1/init" <<'EOS'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+echo "MINT-NODE1-UP"
+echo "node1: online CPUs: $(cat /sys/devices/system/cpu/online)"
+echo "node1: $(grep MemTotal /proc/meminfo)"
+echo "node1: kernel: $(uname -r)"
+i=0
+while true; do
+	sleep 5
+	i=$((i + 5))
+	echo "MINT-NODE1-ALIVE ${i}s"
+done
+EOS
+chmod +x "$n1/init"
+(cd "$n1" && find . | cpio -o -H newc 2>/dev/null | gzip -1) > "$out/node1.cpio.gz"
+
+# node0's initramfs.
+n0="$out/root-node0"
+mkroot "$n0"
+cp "$out/mint-kexec" "$n0/bin/mint-kexec"
+cp "$bz" "$n0/bzImage"
+cp "$out/node1.cpio.gz" "$n0/node1.cpio.gz"
+cat > "$n0/init" <<'EOS'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+echo "node0: online CPUs before: $(cat /sys/devices/system/cpu/online)"
+for c in 2 3; do
+	echo 0 > /sys/devices/system/cpu/cpu$c/online || echo "node0: cannot offline cpu$c"
+done
+echo "node0: online CPUs after: $(cat /sys/devices/system/cpu/online)"
+mem=/sys/devices/system/memory
+bs=$((0x$(cat $mem/block_size_bytes)))
+max=$(ls -d $mem/memory* | sed 's/.*memory//' | sort -n | tail -n1)
+base=
+top=$max
+while [ $top -ge 3 ]; do
+	done_blocks=
+	ok=1
+	for n in $top $((top - 1)) $((top - 2)) $((top - 3)); do
+		if [ -d $mem/memory$n ] && echo offline > $mem/memory$n/state 2>/dev/null; then
+			done_blocks="$done_blocks $n"
+		else
+			ok=0
+			break
+		fi
+	done
+	if [ $ok = 1 ]; then
+		base=$(( (top - 3) * bs ))
+		break
+	fi
+	for n in $done_blocks; do echo online_movable > $mem/memory$n/state 2>/dev/null; done
+	top=$((top - 1))
+done
+[ -n "$base" ] || { echo "node0: found no 4 offlinable memory blocks"; exec sh; }
+printf 'node0: offlined memory blocks %d-%d (base 0x%x, %d MiB)\n' $((top - 3)) $top $base $((4 * bs >> 20))
+set -- --node 1 --name node1 --cpus 2,3 --mem $(printf '0x%x' $base):$((4 * bs)) \
+	--uart 0x2f8 --kernel /bzImage --initrd /node1.cpio.gz \
+	--append "console=ttyS1,115200 earlyprintk=serial,ttyS1,115200 nox2apic tsc=reliable no_ipi_broadcast=1 rdinit=/init"
+mint-kexec --check "$@"
+echo "node0: running mint-kexec $*"
+mint-kexec "$@" && echo "node0: mint-kexec returned ok" || echo "node0: mint-kexec failed"
+echo "node0: bringing cpu2 back must fail now:"
+echo 1 > /sys/devices/system/cpu/cpu2/online 2>&1 || echo "node0: onlining cpu2 refused (expected)"
+i=0
+while true; do
+	sleep 5
+	i=$((i + 5))
+	echo "MINT-NODE0-ALIVE ${i}s"
+done
+EOS
+chmod +x "$n0/init"
+(cd "$n0" && find . | cpio -o -H newc 2>/dev/null | gzip -1) > "$out/node0.cpio.gz"
+
+echo "try-boot-node: logs in $out/com{1,2,3,4}.log" >&2
+qemu-system-x86_64 -M pc -cpu max -smp 4 -m 2G -display none -monitor none \
+	-no-reboot \
+	-chardev file,id=com1,path="$out/com1.log" -serial chardev:com1 \
+	-chardev file,id=com2,path="$out/com2.log" -serial chardev:com2 \
+	-chardev file,id=com3,path="$out/com3.log" -serial chardev:com3 \
+	-chardev file,id=com4,path="$out/com4.log" -serial chardev:com4 \
+	-kernel "$bz" -initrd "$out/node0.cpio.gz" \
+	-append "console=ttyS0,115200 nox2apic movablecore=1G no_ipi_broadcast=1 rdinit=/init" \
+	${QEMU_EXTRA:-} &
+qpid=$!
+trap 'kill $qpid 2>/dev/null || true' EXIT
+
+rc=1
+for ((t = 0; t < timeout; t += 2)); do
+	sleep 2
+	if ! kill -0 $qpid 2>/dev/null; then
+		echo "try-boot-node: QEMU exited" >&2
+		break
+	fi
+	if grep -q MINT-NODE1-ALIVE "$out/com2.log" 2>/dev/null &&
+	   grep -q "MINT-NODE0-ALIVE" "$out/com1.log" 2>/dev/null; then
+		sleep 6
+		rc=0
+		break
+	fi
+done
+echo "===== COM1 (node0), last lines ====="
+tail -n 25 "$out/com1.log" || true
+echo "===== COM2 (node1), last lines ====="
+tail -n 40 "$out/com2.log" || true
+if [ $rc = 0 ] && tail -n 3 "$out/com1.log" | grep -q MINT-NODE0-ALIVE; then
+	echo "try-boot-node: SUCCESS: node1 up on COM2, node0 alive on COM1"
+else
+	rc=1
+	echo "try-boot-node: FAILED (see $out)"
+fi
+exit $rc
