@@ -113,6 +113,7 @@ while true; do
 	sleep 5
 	i=$((i + 5))
 	echo "MINT-NODE0-ALIVE ${i}s"
+	[ $((i % 10)) = 0 ] && mint-kexec --status | grep '^node'
 done
 EOS
 chmod +x "$n0/init"

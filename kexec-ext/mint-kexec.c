@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static void usage(FILE *f)
 {
@@ -16,9 +19,71 @@ static void usage(FILE *f)
 		"                  [--initrd FILE] [--append CMDLINE] [--name NAME]\n"
 		"                  [--uart PORT] [--pci SSSS:BB:DD.F[,...]]\n"
 		"                  [--no-claim] [--check] [--tsc-khz K] [--lapic-khz K]\n"
+		"       mint-kexec --status   (nodes, CPUs and non-node0 memory in the table)\n"
 		"  --cpus   APIC IDs; the first one boots the node\n"
 		"  --mem    physical base and size, e.g. 0x60000000:512M\n"
 		"  --check  validate the image and print the layout, touch nothing\n");
+}
+
+static const char *node_state(uint32_t s)
+{
+	static const char *const names[] = { "unused", "booting", "running",
+					     "halted", "failed" };
+
+	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+/* Print the resource table as this kernel sees it (read-only mmap). */
+static int show_status(void)
+{
+	const struct mint_table *t;
+	unsigned int i;
+	int fd;
+
+	fd = open("/dev/mint", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		perror("mint-kexec: /dev/mint");
+		return 1;
+	}
+	t = mmap(NULL, MINT_TABLE_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (t == MAP_FAILED) {
+		perror("mint-kexec: mmap /dev/mint");
+		return 1;
+	}
+	for (i = 0; i < MINT_MAX_NODES; i++) {
+		const struct mint_node_entry *n = &t->node[i];
+
+		if (n->state == MINT_NODE_UNUSED)
+			continue;
+		printf("node%u %s state=%s heartbeat=%llu boot_cpu=%u\n", i,
+		       n->name, node_state(n->state),
+		       (unsigned long long)n->heartbeat, n->boot_cpu);
+	}
+	for (i = 0; i < MINT_MAX_CPUS; i++) {
+		const struct mint_cpu_entry *c = &t->cpu[i];
+
+		if (c->owner == MINT_OWNER_NONE)
+			continue;
+		if (c->owner == MINT_OWNER_FREE)
+			printf("cpu apic=%u free\n", i);
+		else
+			printf("cpu apic=%u node%u %s\n", i, c->owner,
+			       c->state == MINT_CPU_ONLINE ? "online" : "offline");
+	}
+	for (i = 0; i < t->nr_mem_blocks && i < MINT_MAX_MEM_BLOCKS; i++) {
+		const struct mint_mem_entry *m = &t->mem[i];
+
+		if (m->owner == 0)
+			continue;
+		if (m->owner == MINT_OWNER_FREE)
+			printf("mem %#llx free\n", (unsigned long long)m->base);
+		else
+			printf("mem %#llx node%u\n", (unsigned long long)m->base,
+			       m->owner);
+	}
+	munmap((void *)t, MINT_TABLE_SIZE);
+	return 0;
 }
 
 static int parse_size(const char *s, uint64_t *out)
@@ -58,6 +123,7 @@ int main(int argc, char **argv)
 		{ "check", no_argument, NULL, 'x' },
 		{ "tsc-khz", required_argument, NULL, 't' },
 		{ "lapic-khz", required_argument, NULL, 'l' },
+		{ "status", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -126,6 +192,7 @@ int main(int argc, char **argv)
 			if (parse_size(optarg, &v)) return 2;
 			spec.lapic_khz = (uint32_t)v;
 			break;
+		case 's': return show_status();
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

@@ -29,12 +29,14 @@
 /* Owner value of a table slot that describes no resource. */
 #define MINT_OWNER_NONE		0xfffffffeU
 
-/* Resource table ("MINTTABL") */
+/* Resource table */
 #define MINT_TABLE_MAGIC	0x4c4241544e494dULL	/* "MINTABL" */
 #define MINT_TABLE_SIZE		0x10000			/* 64 KiB */
 
-/* Low-memory (< 1 MiB) slot of a node: trampoline + the node's own
- * real-mode area. */
+/*
+ * Low-memory (< 1 MiB) slot of a node: its start trampoline and, later,
+ * the node's own real-mode area.
+ */
 #define MINT_LOW_SLOT_SIZE	0x10000			/* 64 KiB */
 
 enum mint_cpu_state {
