@@ -6,8 +6,13 @@
 # Success: node1's marker "MINT-NODE1-UP" shows on COM2 while node0 still
 # prints "MINT-NODE0-ALIVE" on COM1.
 #
+# With MINT_TRY_REBOOT=1, node1 powers itself off after booting; node0
+# waits until the table says node1 is halted and boots it again (same CPUs
+# and memory, still owned by node1).
+#
 # Usage: kernel-mint/try-boot-node.sh [timeout-seconds]
-# Env:   OUT (default /tmp/mint-try), KERNEL_DIR (skip build.sh)
+# Env:   OUT (default /tmp/mint-try), KERNEL_DIR (skip build.sh),
+#        MINT_TRY_REBOOT=1, QEMU_EXTRA (more QEMU options)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -48,6 +53,16 @@ echo "MINT-NODE1-UP"
 echo "node1: online CPUs: $(cat /sys/devices/system/cpu/online)"
 echo "node1: $(grep MemTotal /proc/meminfo)"
 echo "node1: kernel: $(uname -r)"
+cpu=/sys/devices/system/cpu
+if [ -e $cpu/cpu1/online ]; then
+	echo 0 > $cpu/cpu1/online && echo "node1: cpu1 offlined, online: $(cat $cpu/online)"
+	echo 1 > $cpu/cpu1/online && echo "node1: cpu1 onlined again, online: $(cat $cpu/online)"
+fi
+if grep -q mint_test=halt /proc/cmdline; then
+	sleep 5
+	echo "node1: powering off (mint_test=halt)"
+	poweroff -f
+fi
 i=0
 while true; do
 	sleep 5
@@ -100,14 +115,39 @@ while [ $top -ge 3 ]; do
 done
 [ -n "$base" ] || { echo "node0: found no 4 offlinable memory blocks"; exec sh; }
 printf 'node0: offlined memory blocks %d-%d (base 0x%x, %d MiB)\n' $((top - 3)) $top $base $((4 * bs >> 20))
-set -- --node 1 --name node1 --cpus 2,3 --mem $(printf '0x%x' $base):$((4 * bs)) \
-	--uart 0x2f8 --kernel /bzImage --initrd /node1.cpio.gz \
-	--append "console=ttyS1,115200 earlyprintk=serial,ttyS1,115200 nox2apic tsc=reliable no_ipi_broadcast=1 rdinit=/init"
-mint-kexec --check "$@"
-echo "node0: running mint-kexec $*"
-mint-kexec "$@" && echo "node0: mint-kexec returned ok" || echo "node0: mint-kexec failed"
+append="console=ttyS1,115200 earlyprintk=serial,ttyS1,115200 nox2apic tsc=reliable no_ipi_broadcast=1 rdinit=/init"
+reboot_test=0
+grep -q mint_try_reboot=1 /proc/cmdline && reboot_test=1
+boot_node1() {
+	set -- --node 1 --name node1 --cpus 2,3 --mem $(printf '0x%x' $base):$((4 * bs)) \
+		--uart 0x2f8 --kernel /bzImage --initrd /node1.cpio.gz --append "$1"
+	mint-kexec --check "$@"
+	echo "node0: running mint-kexec $*"
+	mint-kexec "$@" && echo "node0: mint-kexec returned ok" || echo "node0: mint-kexec failed"
+}
+wait_node1() {
+	for t in $(seq 1 60); do
+		mint-kexec --status | grep -q "^node1 .*state=$1" && return 0
+		sleep 2
+	done
+	return 1
+}
+if [ $reboot_test = 1 ]; then
+	boot_node1 "$append mint_test=halt"
+else
+	boot_node1 "$append"
+fi
 echo "node0: bringing cpu2 back must fail now:"
 echo 1 > /sys/devices/system/cpu/cpu2/online 2>&1 || echo "node0: onlining cpu2 refused (expected)"
+if [ $reboot_test = 1 ]; then
+	if wait_node1 halted; then
+		echo "node0: node1 halted: $(mint-kexec --status | grep '^node1')"
+		boot_node1 "$append"
+		wait_node1 running && echo "MINT-NODE1-REBOOTED: $(mint-kexec --status | grep '^node1')"
+	else
+		echo "node0: node1 did not halt"
+	fi
+fi
 i=0
 while true; do
 	sleep 5
@@ -127,7 +167,7 @@ qemu-system-x86_64 -M pc -cpu max -smp 4 -m 2G -display none -monitor none \
 	-chardev file,id=com3,path="$out/com3.log" -serial chardev:com3 \
 	-chardev file,id=com4,path="$out/com4.log" -serial chardev:com4 \
 	-kernel "$bz" -initrd "$out/node0.cpio.gz" \
-	-append "console=ttyS0,115200 nox2apic movablecore=1G no_ipi_broadcast=1 rdinit=/init" \
+	-append "console=ttyS0,115200 nox2apic movablecore=1G no_ipi_broadcast=1 rdinit=/init mint_try_reboot=${MINT_TRY_REBOOT:-0}" \
 	${QEMU_EXTRA:-} &
 qpid=$!
 trap 'kill $qpid 2>/dev/null || true' EXIT
@@ -140,7 +180,9 @@ for ((t = 0; t < timeout; t += 2)); do
 		break
 	fi
 	if grep -q MINT-NODE1-ALIVE "$out/com2.log" 2>/dev/null &&
-	   grep -q "MINT-NODE0-ALIVE" "$out/com1.log" 2>/dev/null; then
+	   grep -q "MINT-NODE0-ALIVE" "$out/com1.log" 2>/dev/null &&
+	   { [ "${MINT_TRY_REBOOT:-0}" != 1 ] ||
+	     grep -q MINT-NODE1-REBOOTED "$out/com1.log"; }; then
 		sleep 6
 		rc=0
 		break
