@@ -12,7 +12,9 @@
 #
 # Usage: kernel-mint/try-boot-node.sh [timeout-seconds]
 # Env:   OUT (default /tmp/mint-try), KERNEL_DIR (skip build.sh),
-#        MINT_TRY_REBOOT=1, QEMU_EXTRA (more QEMU options)
+#        MINT_TRY_REBOOT=1, QEMU_EXTRA (more QEMU options),
+#        MINT_TRY_DISK=1: a virtio-blk disk at 00:05.0 is unbound in node0
+#        and handed to node1, which reads its first bytes with dd
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -57,6 +59,11 @@ cpu=/sys/devices/system/cpu
 if [ -e $cpu/cpu1/online ]; then
 	echo 0 > $cpu/cpu1/online && echo "node1: cpu1 offlined, online: $(cat $cpu/online)"
 	echo 1 > $cpu/cpu1/online && echo "node1: cpu1 onlined again, online: $(cat $cpu/online)"
+fi
+if [ -e /sys/block/vda ]; then
+	echo "node1: PCI devices: $(ls /sys/bus/pci/devices | tr '\n' ' ')"
+	echo "node1: disk vda: $(dd if=/dev/vda bs=64 count=1 2>/dev/null | head -n 1)"
+	grep -i virtio /proc/interrupts | head -n 3
 fi
 if grep -q mint_test=halt /proc/cmdline; then
 	sleep 5
@@ -116,11 +123,17 @@ done
 [ -n "$base" ] || { echo "node0: found no 4 offlinable memory blocks"; exec sh; }
 printf 'node0: offlined memory blocks %d-%d (base 0x%x, %d MiB)\n' $((top - 3)) $top $base $((4 * bs >> 20))
 append="console=ttyS1,115200 earlyprintk=serial,ttyS1,115200 nox2apic tsc=reliable no_ipi_broadcast=1 rdinit=/init"
+pci=
+if grep -q mint_try_disk=1 /proc/cmdline; then
+	dev=0000:00:05.0
+	echo $dev > /sys/bus/pci/devices/$dev/driver/unbind && echo "node0: unbound $dev"
+	pci="--pci $dev"
+fi
 reboot_test=0
 grep -q mint_try_reboot=1 /proc/cmdline && reboot_test=1
 boot_node1() {
 	set -- --node 1 --name node1 --cpus 2,3 --mem $(printf '0x%x' $base):$((4 * bs)) \
-		--uart 0x2f8 --kernel /bzImage --initrd /node1.cpio.gz --append "$1"
+		--uart 0x2f8 --kernel /bzImage --initrd /node1.cpio.gz $pci --append "$1"
 	mint-kexec --check "$@"
 	echo "node0: running mint-kexec $*"
 	mint-kexec "$@" && echo "node0: mint-kexec returned ok" || echo "node0: mint-kexec failed"
@@ -159,6 +172,13 @@ EOS
 chmod +x "$n0/init"
 (cd "$n0" && find . | cpio -o -H newc 2>/dev/null | gzip -1) > "$out/node0.cpio.gz"
 
+disk_args=()
+if [ "${MINT_TRY_DISK:-0}" = 1 ]; then
+	printf 'MINT-DISK-MARKER: sector 0 of the disk handed to node1\n' > "$out/disk.img"
+	truncate -s 16M "$out/disk.img"
+	disk_args=(-drive file="$out/disk.img",if=none,id=d1,format=raw
+		   -device virtio-blk-pci,drive=d1,addr=0x5)
+fi
 echo "try-boot-node: logs in $out/com{1,2,3,4}.log" >&2
 qemu-system-x86_64 -M pc -cpu max -smp 4 -m 2G -display none -monitor none \
 	-no-reboot \
@@ -167,8 +187,8 @@ qemu-system-x86_64 -M pc -cpu max -smp 4 -m 2G -display none -monitor none \
 	-chardev file,id=com3,path="$out/com3.log" -serial chardev:com3 \
 	-chardev file,id=com4,path="$out/com4.log" -serial chardev:com4 \
 	-kernel "$bz" -initrd "$out/node0.cpio.gz" \
-	-append "console=ttyS0,115200 nox2apic movablecore=1G no_ipi_broadcast=1 rdinit=/init mint_try_reboot=${MINT_TRY_REBOOT:-0}" \
-	${QEMU_EXTRA:-} &
+	-append "console=ttyS0,115200 nox2apic movablecore=1G no_ipi_broadcast=1 rdinit=/init mint_try_reboot=${MINT_TRY_REBOOT:-0} mint_try_disk=${MINT_TRY_DISK:-0}" \
+	"${disk_args[@]}" ${QEMU_EXTRA:-} &
 qpid=$!
 trap 'kill $qpid 2>/dev/null || true' EXIT
 
