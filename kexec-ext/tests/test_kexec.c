@@ -301,6 +301,17 @@ static void test_check_rejects_before_touching(void **state)
 	assert_non_null(strstr(err, "node id"));
 }
 
+/* The shared ABI must keep its layout. */
+_Static_assert(sizeof(struct mint_table) <= MINT_TABLE_SIZE, "table fits");
+_Static_assert(offsetof(struct mint_table, cpu) == 64, "cpu[] offset");
+_Static_assert(sizeof(struct mint_cpu_entry) == 16, "cpu entry");
+_Static_assert(sizeof(struct mint_mem_entry) == 16, "mem entry");
+_Static_assert(sizeof(struct mint_pci_entry) == 8, "pci entry");
+_Static_assert(sizeof(struct mint_node_entry) == 80, "node entry");
+_Static_assert(offsetof(struct mint_boot_info, apic_ids) == 88, "apic_ids");
+_Static_assert(sizeof(struct mint_boot_info) == 88 + 4 * 64 + 4 * 32,
+	       "boot info");
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
