@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* mint-kexec: boot a Mint node from the command line (manual testing). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "mint_kexec.h"
 
 #include <errno.h>

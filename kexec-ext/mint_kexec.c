@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* kexec-ext: parse a bzImage, build boot_params, boot a Mint node. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "mint_kexec.h"
 
 #include <errno.h>
