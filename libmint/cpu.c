@@ -60,7 +60,12 @@ int mint_cpu_scan(struct mint_model *m, int *apic_cache, struct mint_error *err)
 	}
 	if (read_cpulist("present", &present, err) || read_cpulist("online", &online, err))
 		return -1;
-	read_apic_ids(apic_cache);
+	/* /proc/cpuinfo is slow to generate: read it only when an online CPU is not cached. */
+	for (int c = mint_cpuset_next(&online, 0); c >= 0; c = mint_cpuset_next(&online, c + 1))
+		if (apic_cache[c] < 0) {
+			read_apic_ids(apic_cache);
+			break;
+		}
 
 	for (int c = mint_cpuset_next(&present, 0); c >= 0; c = mint_cpuset_next(&present, c + 1)) {
 		struct mint_cpu cpu = {

@@ -204,7 +204,31 @@ static _Noreturn void pci_error(char *msg, ...)
 	longjmp(pci_error_jump, 1);
 }
 
-static void fill_pcidev(struct pci_access *pacc, struct pci_dev *pd, struct mint_pcidev *d)
+/*
+ * Loading the PCI ID database (pci.ids) costs far more than a bus scan, so
+ * the process keeps one libpci handle for names, loaded on first use.
+ */
+static struct pci_access *names_pacc;
+
+static struct pci_access *names_db(void)
+{
+	if (!names_pacc) {
+		names_pacc = pci_alloc();
+		names_pacc->error = pci_error;
+		names_pacc->warning = quiet_pci_msg;
+		pci_init(names_pacc);
+	}
+	return names_pacc;
+}
+
+void mint_pci_cleanup(void)
+{
+	if (names_pacc)
+		pci_cleanup(names_pacc);
+	names_pacc = NULL;
+}
+
+static void fill_pcidev(struct pci_dev *pd, struct mint_pcidev *d)
 {
 	pci_fill_info(pd, PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CAPS | PCI_FILL_EXT_CAPS);
 	d->bdf = (struct mint_bdf){ .domain = (uint16_t)pd->domain,
@@ -214,7 +238,7 @@ static void fill_pcidev(struct pci_access *pacc, struct pci_dev *pd, struct mint
 	d->vendor = pd->vendor_id;
 	d->device = pd->device_id;
 	d->class = (uint32_t)pd->device_class << 8;
-	if (!pci_lookup_name(pacc, d->name, sizeof(d->name), PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
+	if (!pci_lookup_name(names_db(), d->name, sizeof(d->name), PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
 			     pd->vendor_id, pd->device_id))
 		snprintf(d->name, sizeof(d->name), "device %04x:%04x", d->vendor, d->device);
 	d->msi = pci_find_cap(pd, PCI_CAP_ID_MSI, PCI_CAP_NORMAL) ||
@@ -242,7 +266,7 @@ int mint_pci_scan(struct mint_model *m, struct mint_error *err)
 	for (struct pci_dev *pd = pacc->devices; pd && !ret; pd = pd->next) {
 		struct mint_pcidev d = { .owner = m->self };
 
-		fill_pcidev(pacc, pd, &d);
+		fill_pcidev(pd, &d);
 		if (!mint_model_add_pci(m, &d))
 			ret = mint_fail(err, MINT_E_SYSTEM, "out of memory");
 	}

@@ -16,6 +16,9 @@
 /* Add every PCI function to @m (names from libpci, driver, module, MSI, in-use reason). */
 int mint_pci_scan(struct mint_model *m, struct mint_error *err);
 
+/* Free the cached PCI ID database (at exit, to keep leak checkers quiet). */
+void mint_pci_cleanup(void);
+
 /* Fill in the in-use reason (mounted or swapped block devices, holders). */
 void mint_pci_in_use(const struct mint_bdf *bdf, char *why, size_t len);
 

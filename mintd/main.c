@@ -14,6 +14,7 @@
 #include "log.h"
 #include "mintd.h"
 #include "ops.h"
+#include "pcidev.h"
 #include "server.h"
 #include "varlink.h"
 
@@ -89,7 +90,7 @@ int main(int argc, char **argv)
 		.state_dir = MINTD_STATE_DIR,
 	};
 	struct mint_error err = { 0 };
-	int fd;
+	int fd, ret;
 
 	if (parse_args(argc, argv, &d))
 		return 2;
@@ -103,5 +104,7 @@ int main(int argc, char **argv)
 	fd = server_open(&d);
 	if (fd < 0)
 		return 1;
-	return server_run(&d, fd) ? 1 : 0;
+	ret = server_run(&d, fd) ? 1 : 0;
+	mint_pci_cleanup();
+	return ret;
 }
