@@ -41,7 +41,7 @@ static void read_apic_ids(int *apic_cache)
 			continue;
 		if (!strncmp(line, "processor", 9))
 			cpu = atoi(colon + 1);
-		else if (!strncmp(line, "apicid", 6) && cpu >= 0 && cpu < MINT_MAX_CPUS)
+		else if (!strncmp(line, "apicid", 6) && cpu >= 0 && cpu < MINT_CPUSET_MAX)
 			apic_cache[cpu] = atoi(colon + 1);
 	}
 	fclose(f);
@@ -50,11 +50,11 @@ static void read_apic_ids(int *apic_cache)
 int mint_cpu_scan(struct mint_model *m, int *apic_cache, struct mint_error *err)
 {
 	struct mint_cpuset present, online;
-	int local_cache[MINT_MAX_CPUS];
+	int local_cache[MINT_CPUSET_MAX];
 	char path[128];
 
 	if (!apic_cache) {
-		for (int i = 0; i < MINT_MAX_CPUS; i++)
+		for (int i = 0; i < MINT_CPUSET_MAX; i++)
 			local_cache[i] = -1;
 		apic_cache = local_cache;
 	}

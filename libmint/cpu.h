@@ -9,7 +9,7 @@
 
 /*
  * Add every present CPU to @m, owned by m->self. APIC IDs come from
- * /proc/cpuinfo for online CPUs; @apic_cache (MINT_MAX_CPUS entries, -1 =
+ * /proc/cpuinfo for online CPUs; @apic_cache (MINT_CPUSET_MAX entries, -1 =
  * unknown, may be NULL) remembers them for CPUs that are offline now.
  */
 int mint_cpu_scan(struct mint_model *m, int *apic_cache, struct mint_error *err);

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define WORDS (MINT_MAX_CPUS / 64)
+#define WORDS (MINT_CPUSET_MAX / 64)
 
 void mint_cpuset_clear(struct mint_cpuset *set)
 {
@@ -13,21 +13,21 @@ void mint_cpuset_clear(struct mint_cpuset *set)
 
 void mint_cpuset_add(struct mint_cpuset *set, unsigned cpu)
 {
-	if (cpu >= MINT_MAX_CPUS)
+	if (cpu >= MINT_CPUSET_MAX)
 		return;
 	set->bits[cpu / 64] |= UINT64_C(1) << (cpu % 64);
 }
 
 void mint_cpuset_del(struct mint_cpuset *set, unsigned cpu)
 {
-	if (cpu >= MINT_MAX_CPUS)
+	if (cpu >= MINT_CPUSET_MAX)
 		return;
 	set->bits[cpu / 64] &= ~(UINT64_C(1) << (cpu % 64));
 }
 
 bool mint_cpuset_has(const struct mint_cpuset *set, unsigned cpu)
 {
-	if (cpu >= MINT_MAX_CPUS)
+	if (cpu >= MINT_CPUSET_MAX)
 		return false;
 	return (set->bits[cpu / 64] >> (cpu % 64)) & 1;
 }
@@ -54,7 +54,7 @@ int mint_cpuset_next(const struct mint_cpuset *set, unsigned from)
 	unsigned i;
 	uint64_t w;
 
-	if (from >= MINT_MAX_CPUS)
+	if (from >= MINT_CPUSET_MAX)
 		return -1;
 	i = from / 64;
 	w = set->bits[i] & (~UINT64_C(0) << (from % 64));
@@ -79,7 +79,7 @@ int mint_cpuset_format(const struct mint_cpuset *set, char *buf, size_t len)
 		int last = c;
 		int w;
 
-		while (last + 1 < MINT_MAX_CPUS && mint_cpuset_has(set, (unsigned)last + 1))
+		while (last + 1 < MINT_CPUSET_MAX && mint_cpuset_has(set, (unsigned)last + 1))
 			last++;
 		if (last == c)
 			w = snprintf(buf + pos, len - pos, "%s%d", pos ? "," : "", c);

@@ -7,10 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MINT_MAX_CPUS 1024
+#define MINT_CPUSET_MAX 1024
 
 struct mint_cpuset {
-	uint64_t bits[MINT_MAX_CPUS / 64];
+	uint64_t bits[MINT_CPUSET_MAX / 64];
 };
 
 void mint_cpuset_clear(struct mint_cpuset *set);

@@ -65,10 +65,10 @@ static int parse_cpu_item(const char *s, const char *item, size_t len, struct mi
 		return mint_fail(err, MINT_E_INVALID,
 				 "invalid CPU list \"%s\": \"%.*s\" is not a CPU number or range",
 				 s, (int)len, item);
-	if (r == -2 || lo >= MINT_MAX_CPUS)
+	if (r == -2 || lo >= MINT_CPUSET_MAX)
 		return mint_fail(err, MINT_E_INVALID,
 				 "invalid CPU list \"%s\": CPU %.*s is out of range (maximum %d)",
-				 s, (int)(p - item), item, MINT_MAX_CPUS - 1);
+				 s, (int)(p - item), item, MINT_CPUSET_MAX - 1);
 	hi = lo;
 	if (p < lim && *p == '-') {
 		const char *q = p + 1;
@@ -83,11 +83,11 @@ static int parse_cpu_item(const char *s, const char *item, size_t len, struct mi
 			    err, MINT_E_INVALID,
 			    "invalid CPU list \"%s\": range \"%.*s\" has an invalid end", s,
 			    (int)len, item);
-		if (r == -2 || hi >= MINT_MAX_CPUS)
+		if (r == -2 || hi >= MINT_CPUSET_MAX)
 			return mint_fail(
 			    err, MINT_E_INVALID,
 			    "invalid CPU list \"%s\": CPU %.*s is out of range (maximum %d)", s,
-			    (int)(p - q), q, MINT_MAX_CPUS - 1);
+			    (int)(p - q), q, MINT_CPUSET_MAX - 1);
 	}
 	if (p != lim)
 		return mint_fail(err, MINT_E_INVALID,
@@ -306,20 +306,20 @@ int mint_parse_node_name(const char *s, int *node_id, struct mint_error *err)
 		return mint_fail(
 		    err, MINT_E_INVALID,
 		    "invalid node name \"%s\": expected \"node\" and a number (node0 to node%d)", s,
-		    MINT_MAX_NODES - 1);
+		    MINT_NODES_MAX - 1);
 	r = parse_u64(s + 4, &p, &v);
 	if (r == -1 || *p)
 		return mint_fail(
 		    err, MINT_E_INVALID,
 		    "invalid node name \"%s\": expected \"node\" and a number (node0 to node%d)", s,
-		    MINT_MAX_NODES - 1);
+		    MINT_NODES_MAX - 1);
 	if (s[4] == '0' && s[5])
 		return mint_fail(err, MINT_E_INVALID,
 				 "invalid node name \"%s\": the node number has a leading zero", s);
-	if (r == -2 || v >= MINT_MAX_NODES)
+	if (r == -2 || v >= MINT_NODES_MAX)
 		return mint_fail(err, MINT_E_INVALID,
 				 "invalid node name \"%s\": node number must be 0 to %d", s,
-				 MINT_MAX_NODES - 1);
+				 MINT_NODES_MAX - 1);
 	*node_id = (int)v;
 	return 0;
 }

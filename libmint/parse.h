@@ -12,12 +12,12 @@
 #include "cpuset.h"
 #include "error.h"
 
-#define MINT_MAX_NODES 64
+#define MINT_NODES_MAX 64
 
 /*
  * "2,3", "2-5", "0-3,8": decimal numbers and inclusive ranges separated by
  * commas. No spaces, no empty items, no descending ranges, every number
- * < MINT_MAX_CPUS. Duplicates are accepted and merged ("2,2-3" = {2,3}).
+ * < MINT_CPUSET_MAX. Duplicates are accepted and merged ("2,2-3" = {2,3}).
  */
 int mint_parse_cpulist(const char *s, struct mint_cpuset *out, struct mint_error *err);
 

@@ -123,7 +123,7 @@ static int parse_state(json_object *root, struct mint_state *st)
 	for (size_t i = 0; i < json_object_array_length(cpus); i++) {
 		int c = json_object_get_int(json_object_array_get_idx(cpus, i));
 
-		if (c < 0 || c >= MINT_MAX_CPUS)
+		if (c < 0 || c >= MINT_CPUSET_MAX)
 			return -1;
 		mint_cpuset_add(&st->cpus, (unsigned)c);
 	}

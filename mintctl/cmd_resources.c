@@ -109,7 +109,7 @@ static void format_blocks(json_object *blocks, char *buf, size_t len)
 	for (size_t i = 0; blocks && i < json_object_array_length(blocks); i++) {
 		int b = json_object_get_int(json_object_array_get_idx(blocks, i));
 
-		if (b >= 0 && b < MINT_MAX_CPUS)
+		if (b >= 0 && b < MINT_CPUSET_MAX)
 			mint_cpuset_add(&set, (unsigned)b);
 	}
 	mint_cpuset_format(&set, buf, len);

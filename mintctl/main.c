@@ -148,7 +148,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		} else if (!strcmp(argv[i], "--version")) {
-			printf("mintctl %s\n", MINT_VERSION);
+			printf("mintctl %s\n", MINT_PKG_VERSION);
 			return EXIT_OK;
 		} else {
 			fprintf(stderr, "mintctl: unknown option %s\n", argv[i]);

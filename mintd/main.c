@@ -69,7 +69,7 @@ static int parse_args(int argc, char **argv, struct mintd *d)
 			usage(stdout);
 			exit(0);
 		case 'V':
-			printf("mintd %s\n", MINT_VERSION);
+			printf("mintd %s\n", MINT_PKG_VERSION);
 			exit(0);
 		default:
 			usage(stderr);
@@ -95,7 +95,7 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &d))
 		return 2;
 	log_init();
-	for (int i = 0; i < MINT_MAX_CPUS; i++)
+	for (int i = 0; i < MINT_CPUSET_MAX; i++)
 		d.apic_cache[i] = -1;
 	d.mint_kernel = access("/dev/mint", F_OK) == 0;
 	if (mint_state_load(d.state_dir, &d.state, &err))

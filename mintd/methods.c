@@ -55,7 +55,7 @@ static int param_cpus(struct call *c, struct mint_cpuset *set, struct mint_error
 		if (!json_object_is_type(v, json_type_int) || cpu < 0)
 			return mint_fail(err, MINT_E_INVALID, "parameter cpus: %s is not a CPU number",
 					 json_object_to_json_string(v));
-		if (cpu >= MINT_MAX_CPUS)
+		if (cpu >= MINT_CPUSET_MAX)
 			return mint_fail(err, MINT_E_NOTFOUND, "CPU %" PRId64 " does not exist", cpu);
 		mint_cpuset_add(set, (unsigned)cpu);
 	}
@@ -433,7 +433,7 @@ static void m_get_info(struct call *c)
 
 	json_object_object_add(reply, "vendor", json_object_new_string("Mint"));
 	json_object_object_add(reply, "product", json_object_new_string("mintd"));
-	json_object_object_add(reply, "version", json_object_new_string(MINT_VERSION));
+	json_object_object_add(reply, "version", json_object_new_string(MINT_PKG_VERSION));
 	json_object_object_add(reply, "url", json_object_new_string(""));
 	json_object_array_add(ifaces, json_object_new_string("org.varlink.service"));
 	json_object_array_add(ifaces, json_object_new_string(MINT_INTERFACE));

@@ -18,7 +18,7 @@ struct mintd {
 	bool mint_kernel; /* the running kernel offers /dev/mint */
 	bool socket_activated; /* the listening socket came from systemd */
 	struct mint_state state;
-	int apic_cache[MINT_MAX_CPUS];
+	int apic_cache[MINT_CPUSET_MAX];
 	size_t nwarnings;
 	char warnings[MINTD_MAX_WARNINGS][256];
 };

@@ -30,13 +30,13 @@ static void test_add_del_has(void **state)
 	mint_cpuset_add(&s, 0);
 	mint_cpuset_add(&s, 63);
 	mint_cpuset_add(&s, 64);
-	mint_cpuset_add(&s, MINT_MAX_CPUS - 1);
+	mint_cpuset_add(&s, MINT_CPUSET_MAX - 1);
 	mint_cpuset_add(&s, 64); /* twice: no change */
 	assert_int_equal(mint_cpuset_count(&s), 4);
 	assert_true(mint_cpuset_has(&s, 0));
 	assert_true(mint_cpuset_has(&s, 63));
 	assert_true(mint_cpuset_has(&s, 64));
-	assert_true(mint_cpuset_has(&s, MINT_MAX_CPUS - 1));
+	assert_true(mint_cpuset_has(&s, MINT_CPUSET_MAX - 1));
 	assert_false(mint_cpuset_has(&s, 1));
 	assert_false(mint_cpuset_empty(&s));
 
@@ -46,22 +46,22 @@ static void test_add_del_has(void **state)
 	assert_int_equal(mint_cpuset_count(&s), 3);
 
 	/* Out of range: ignored, never a member, no memory corruption. */
-	mint_cpuset_add(&s, MINT_MAX_CPUS);
+	mint_cpuset_add(&s, MINT_CPUSET_MAX);
 	mint_cpuset_add(&s, 100000);
-	mint_cpuset_del(&s, MINT_MAX_CPUS);
-	assert_false(mint_cpuset_has(&s, MINT_MAX_CPUS));
+	mint_cpuset_del(&s, MINT_CPUSET_MAX);
+	assert_false(mint_cpuset_has(&s, MINT_CPUSET_MAX));
 	assert_false(mint_cpuset_has(&s, ~0u));
 	assert_int_equal(mint_cpuset_count(&s), 3);
 
 	mint_cpuset_del(&s, 0);
 	mint_cpuset_del(&s, 64);
-	mint_cpuset_del(&s, MINT_MAX_CPUS - 1);
+	mint_cpuset_del(&s, MINT_CPUSET_MAX - 1);
 	assert_true(mint_cpuset_empty(&s));
 }
 
 static void test_next(void **state)
 {
-	static const int want[] = {1, 2, 63, 64, 200, MINT_MAX_CPUS - 1};
+	static const int want[] = {1, 2, 63, 64, 200, MINT_CPUSET_MAX - 1};
 	struct mint_cpuset s;
 	size_t i = 0;
 
@@ -77,8 +77,8 @@ static void test_next(void **state)
 	assert_int_equal(mint_cpuset_next(&s, 3), 63);
 	assert_int_equal(mint_cpuset_next(&s, 64), 64);
 	assert_int_equal(mint_cpuset_next(&s, 65), 200);
-	assert_int_equal(mint_cpuset_next(&s, MINT_MAX_CPUS - 1), MINT_MAX_CPUS - 1);
-	assert_int_equal(mint_cpuset_next(&s, MINT_MAX_CPUS), -1);
+	assert_int_equal(mint_cpuset_next(&s, MINT_CPUSET_MAX - 1), MINT_CPUSET_MAX - 1);
+	assert_int_equal(mint_cpuset_next(&s, MINT_CPUSET_MAX), -1);
 	assert_int_equal(mint_cpuset_next(&s, ~0u), -1);
 }
 
@@ -117,9 +117,9 @@ static void test_format_all(void **state)
 	char buf[32];
 
 	mint_cpuset_clear(&s);
-	for (unsigned i = 0; i < MINT_MAX_CPUS; i++)
+	for (unsigned i = 0; i < MINT_CPUSET_MAX; i++)
 		mint_cpuset_add(&s, i);
-	assert_int_equal(mint_cpuset_count(&s), MINT_MAX_CPUS);
+	assert_int_equal(mint_cpuset_count(&s), MINT_CPUSET_MAX);
 	assert_int_equal(mint_cpuset_format(&s, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "0-1023");
 }

@@ -136,7 +136,7 @@ static void test_add_many_shuffled(void **state)
 
 		assert_non_null(p);
 		assert_int_equal(p->index, ids[i]);
-		add_cpu(&m, ids[i] % MINT_MAX_CPUS, true, true, 0);
+		add_cpu(&m, ids[i] % MINT_CPUSET_MAX, true, true, 0);
 		add_pci(&m, bdf((ids[i] / 32) & 0xff, ids[i] % 32, ids[i] % 8), 0, "");
 	}
 	assert_int_equal(m.nmem, N);
