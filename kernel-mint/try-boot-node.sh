@@ -14,7 +14,9 @@
 # Env:   OUT (default /tmp/mint-try), KERNEL_DIR (skip build.sh),
 #        MINT_TRY_REBOOT=1, QEMU_EXTRA (more QEMU options),
 #        MINT_TRY_DISK=1: a virtio-blk disk at 00:05.0 is unbound in node0
-#        and handed to node1, which reads its first bytes with dd
+#        and handed to node1, which reads its first bytes with dd,
+#        MINT_TRY_MOVE=1: after node1 is up, node0 offlines and releases
+#        the CPU with APIC ID 1; node1 claims it and onlines it
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -45,6 +47,7 @@ mkroot() {
 # node1's initramfs.
 n1="$out/root-node1"
 mkroot "$n1"
+cp "$out/mint-kexec" "$n1/bin/mint-kexec"
 cat > "$n1/init" <<'EOS'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -64,6 +67,17 @@ if [ -e /sys/block/vda ]; then
 	echo "node1: PCI devices: $(ls /sys/bus/pci/devices | tr '\n' ' ')"
 	echo "node1: disk vda: $(dd if=/dev/vda bs=64 count=1 2>/dev/null | head -n 1)"
 	grep -i virtio /proc/interrupts | head -n 3
+fi
+if grep -q mint_test=move /proc/cmdline; then
+	# node0 offlines and releases the CPU with APIC ID 1; take it.
+	# Own CPUs are registered first (APIC 2, 3), then APIC 0, 1.
+	for t in $(seq 1 60); do
+		mint-kexec --status | grep -q "^cpu apic=1 free" && break
+		sleep 1
+	done
+	echo 1 > $cpu/cpu3/online 2>/dev/null || echo "node1: onlining APIC 1 before claiming it refused (expected)"
+	mint-kexec --node 1 --claim cpu:1 && echo "node1: claimed APIC ID 1"
+	echo 1 > $cpu/cpu3/online && echo "MINT-NODE1-CPU-MOVED: online $(cat $cpu/online), APIC IDs $(grep '^apicid' /proc/cpuinfo | awk '{print $3}' | tr '\n' ' ')"
 fi
 if grep -q mint_test=halt /proc/cmdline; then
 	sleep 5
@@ -145,13 +159,30 @@ wait_node1() {
 	done
 	return 1
 }
-if [ $reboot_test = 1 ]; then
+if grep -q mint_try_move=1 /proc/cmdline; then
+	boot_node1 "$append mint_test=move"
+elif [ $reboot_test = 1 ]; then
 	boot_node1 "$append mint_test=halt"
 else
 	boot_node1 "$append"
 fi
 echo "node0: bringing cpu2 back must fail now:"
 echo 1 > /sys/devices/system/cpu/cpu2/online 2>&1 || echo "node0: onlining cpu2 refused (expected)"
+echo "node0: onlining memory$((top - 3)) (now node1's) must fail:"
+echo online_movable > $mem/memory$((top - 3))/state || echo "node0: onlining memory$((top - 3)) refused (expected)"
+if [ -n "$pci" ]; then
+	echo "node0: binding $dev (now node1's) must fail:"
+	echo $dev > /sys/bus/pci/drivers/virtio-pci/bind || echo "node0: binding $dev refused (expected)"
+fi
+if grep -q mint_try_move=1 /proc/cmdline; then
+	echo 0 > /sys/devices/system/cpu/cpu1/online
+	mint-kexec --node 0 --release cpu:1 && echo "node0: released APIC ID 1 (cpu1)"
+	for t in $(seq 1 120); do
+		mint-kexec --status | grep -q "^cpu apic=1 node1 online" && break
+		sleep 1
+	done
+	echo "node0: $(mint-kexec --status | grep '^cpu apic=1 ') ; node0 online CPUs: $(cat /sys/devices/system/cpu/online)"
+fi
 if [ $reboot_test = 1 ]; then
 	if wait_node1 halted; then
 		echo "node0: node1 halted: $(mint-kexec --status | grep '^node1')"
@@ -187,7 +218,7 @@ qemu-system-x86_64 -M pc -cpu max -smp 4 -m 2G -display none -monitor none \
 	-chardev file,id=com3,path="$out/com3.log" -serial chardev:com3 \
 	-chardev file,id=com4,path="$out/com4.log" -serial chardev:com4 \
 	-kernel "$bz" -initrd "$out/node0.cpio.gz" \
-	-append "console=ttyS0,115200 nox2apic movablecore=1G no_ipi_broadcast=1 rdinit=/init mint_try_reboot=${MINT_TRY_REBOOT:-0} mint_try_disk=${MINT_TRY_DISK:-0}" \
+	-append "console=ttyS0,115200 nox2apic movablecore=1G no_ipi_broadcast=1 rdinit=/init mint_try_reboot=${MINT_TRY_REBOOT:-0} mint_try_disk=${MINT_TRY_DISK:-0} mint_try_move=${MINT_TRY_MOVE:-0}" \
 	"${disk_args[@]}" ${QEMU_EXTRA:-} &
 qpid=$!
 trap 'kill $qpid 2>/dev/null || true' EXIT
@@ -202,7 +233,9 @@ for ((t = 0; t < timeout; t += 2)); do
 	if grep -q MINT-NODE1-ALIVE "$out/com2.log" 2>/dev/null &&
 	   grep -q "MINT-NODE0-ALIVE" "$out/com1.log" 2>/dev/null &&
 	   { [ "${MINT_TRY_REBOOT:-0}" != 1 ] ||
-	     grep -q MINT-NODE1-REBOOTED "$out/com1.log"; }; then
+	     grep -q MINT-NODE1-REBOOTED "$out/com1.log"; } &&
+	   { [ "${MINT_TRY_MOVE:-0}" != 1 ] ||
+	     grep -q MINT-NODE1-CPU-MOVED "$out/com2.log"; }; then
 		sleep 6
 		rc=0
 		break

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@ static void usage(FILE *f)
 		"                  [--uart PORT] [--pci SSSS:BB:DD.F[,...]]\n"
 		"                  [--no-claim] [--check] [--tsc-khz K] [--lapic-khz K]\n"
 		"       mint-kexec --status   (nodes, CPUs and non-node0 memory in the table)\n"
+		"       mint-kexec --node N --claim|--release cpu:APICID|mem:BASE|pci:SSSS:BB:DD.F\n"
 		"  --cpus   APIC IDs; the first one boots the node\n"
 		"  --mem    physical base and size, e.g. 0x60000000:512M\n"
 		"  --check  validate the image and print the layout, touch nothing\n");
@@ -88,6 +90,51 @@ static int show_status(void)
 	return 0;
 }
 
+static int parse_size(const char *s, uint64_t *out);
+
+/* --claim / --release TYPE:ID for node N: cpu:APICID, mem:BASE,
+ * pci:SSSS:BB:DD.F */
+static int res_cmd(unsigned long op, const char *arg, uint32_t node)
+{
+	struct mint_res r = { .node = node };
+	unsigned int s, b, d, f;
+	int fd;
+
+	if (!strncmp(arg, "cpu:", 4)) {
+		r.type = MINT_RES_CPU;
+		r.id = strtoull(arg + 4, NULL, 0);
+	} else if (!strncmp(arg, "mem:", 4)) {
+		uint64_t base;
+
+		r.type = MINT_RES_MEM;
+		if (parse_size(arg + 4, &base))
+			goto bad;
+		r.id = base;
+	} else if (!strncmp(arg, "pci:", 4) &&
+		   sscanf(arg + 4, "%x:%x:%x.%x", &s, &b, &d, &f) == 4 &&
+		   s <= 0xffff && b <= 0xff && d <= 31 && f <= 7) {
+		r.type = MINT_RES_PCI;
+		r.id = (uint64_t)s << 16 | b << 8 | d << 3 | f;
+	} else {
+		goto bad;
+	}
+	fd = open("/dev/mint", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || ioctl(fd, op, &r) < 0) {
+		fprintf(stderr, "mint-kexec: %s %s for node%u: %s\n",
+			op == MINT_IOC_CLAIM ? "claim" : "release", arg, node,
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	close(fd);
+	return 0;
+bad:
+	fprintf(stderr, "mint-kexec: bad resource %s (cpu:APICID, mem:BASE, pci:SSSS:BB:DD.F)\n",
+		arg);
+	return 2;
+}
+
 static int parse_size(const char *s, uint64_t *out)
 {
 	char *end;
@@ -126,11 +173,14 @@ int main(int argc, char **argv)
 		{ "tsc-khz", required_argument, NULL, 't' },
 		{ "lapic-khz", required_argument, NULL, 'l' },
 		{ "status", no_argument, NULL, 's' },
+		{ "claim", required_argument, NULL, 'A' },
+		{ "release", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mint_kexec_spec spec;
 	char err[512], *tok, *save, *colon;
+	const char *claim_arg = NULL, *release_arg = NULL;
 	int c, claim = 1, check = 0, ret;
 	uint64_t v;
 
@@ -195,9 +245,19 @@ int main(int argc, char **argv)
 			spec.lapic_khz = (uint32_t)v;
 			break;
 		case 's': return show_status();
+		case 'A': claim_arg = optarg; break;
+		case 'R': release_arg = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (claim_arg || release_arg) {
+		if (optind != argc) {
+			usage(stderr);
+			return 2;
+		}
+		return res_cmd(claim_arg ? MINT_IOC_CLAIM : MINT_IOC_RELEASE,
+			       claim_arg ? claim_arg : release_arg, spec.node_id);
 	}
 	if (optind != argc || !spec.node_id || !spec.kernel_path || !spec.nr_cpus ||
 	    !spec.mem_size) {
