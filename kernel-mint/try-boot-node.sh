@@ -16,7 +16,8 @@
 #        MINT_TRY_DISK=1: a virtio-blk disk at 00:05.0 is unbound in node0
 #        and handed to node1, which reads its first bytes with dd,
 #        MINT_TRY_MOVE=1: after node1 is up, node0 offlines and releases
-#        the CPU with APIC ID 1; node1 claims it and onlines it
+#        the CPU with APIC ID 1 and the memory block below node1's;
+#        node1 claims them and onlines them (memory via memory/probe)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -78,6 +79,18 @@ if grep -q mint_test=move /proc/cmdline; then
 	echo 1 > $cpu/cpu3/online 2>/dev/null || echo "node1: onlining APIC 1 before claiming it refused (expected)"
 	mint-kexec --node 1 --claim cpu:1 && echo "node1: claimed APIC ID 1"
 	echo 1 > $cpu/cpu3/online && echo "MINT-NODE1-CPU-MOVED: online $(cat $cpu/online), APIC IDs $(grep '^apicid' /proc/cpuinfo | awk '{print $3}' | tr '\n' ' ')"
+	# Then node0 releases the memory block below ours; add it here.
+	mb=$(grep -o 'mint_move_mem=0x[0-9a-f]*' /proc/cmdline | cut -d= -f2)
+	for t in $(seq 1 120); do
+		mint-kexec --status | grep -q "^mem $mb free" && break
+		sleep 1
+	done
+	echo $mb > /sys/devices/system/memory/probe 2>/dev/null || echo "node1: adding $mb before claiming it refused (expected)"
+	mint-kexec --node 1 --claim mem:$mb && echo "node1: claimed memory block $mb"
+	echo $mb > /sys/devices/system/memory/probe
+	n=$(($mb / 0x$(cat /sys/devices/system/memory/block_size_bytes)))
+	echo online_movable > /sys/devices/system/memory/memory$n/state &&
+		echo "MINT-NODE1-MEM-MOVED: memory$n online, $(grep MemTotal /proc/meminfo)"
 fi
 if grep -q mint_test=halt /proc/cmdline; then
 	sleep 5
@@ -160,7 +173,7 @@ wait_node1() {
 	return 1
 }
 if grep -q mint_try_move=1 /proc/cmdline; then
-	boot_node1 "$append mint_test=move"
+	boot_node1 "$append mint_test=move mint_move_mem=$(printf '0x%x' $((base - bs)))"
 elif [ $reboot_test = 1 ]; then
 	boot_node1 "$append mint_test=halt"
 else
@@ -182,6 +195,9 @@ if grep -q mint_try_move=1 /proc/cmdline; then
 		sleep 1
 	done
 	echo "node0: $(mint-kexec --status | grep '^cpu apic=1 ') ; node0 online CPUs: $(cat /sys/devices/system/cpu/online)"
+	n=$((top - 4))
+	echo offline > $mem/memory$n/state && echo "node0: offlined memory$n"
+	mint-kexec --node 0 --release mem:$(printf '0x%x' $((n * bs))) && echo "node0: released (scrubbed) memory$n"
 fi
 if [ $reboot_test = 1 ]; then
 	if wait_node1 halted; then
@@ -235,7 +251,7 @@ for ((t = 0; t < timeout; t += 2)); do
 	   { [ "${MINT_TRY_REBOOT:-0}" != 1 ] ||
 	     grep -q MINT-NODE1-REBOOTED "$out/com1.log"; } &&
 	   { [ "${MINT_TRY_MOVE:-0}" != 1 ] ||
-	     grep -q MINT-NODE1-CPU-MOVED "$out/com2.log"; }; then
+	     grep -q MINT-NODE1-MEM-MOVED "$out/com2.log"; }; then
 		sleep 6
 		rc=0
 		break
