@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "model.h"
 
+#include <inttypes.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,7 +169,7 @@ void mint_owner_name(int owner, char *buf, size_t len)
 {
 	if (!buf || !len)
 		return;
-	if (owner == MINT_OWNER_FREE)
+	if (owner == MINT_FREE)
 		snprintf(buf, len, "free");
 	else if (owner < 0)
 		snprintf(buf, len, "invalid owner %d", owner);
@@ -219,7 +221,7 @@ int mint_model_check_cpu_release(const struct mint_model *m, const struct mint_c
 		if (c == 0)
 			return mint_fail(err, MINT_E_INVALID,
 					 "CPU 0 is the boot CPU and cannot be released");
-		if (cpu->owner == MINT_OWNER_FREE)
+		if (cpu->owner == MINT_FREE)
 			return mint_fail(err, MINT_E_STATE, "CPU %d is already released", c);
 		if (cpu->owner != m->self) {
 			mint_owner_name(cpu->owner, owner, sizeof(owner));
@@ -258,7 +260,7 @@ int mint_model_check_cpu_reclaim(const struct mint_model *m, const struct mint_c
 
 		if (!cpu)
 			return cpu_notfound(m, (unsigned)c, err);
-		if (cpu->owner == MINT_OWNER_FREE)
+		if (cpu->owner == MINT_FREE)
 			continue;
 		mint_owner_name(cpu->owner, owner, sizeof(owner));
 		if (cpu->owner == m->self)
@@ -306,7 +308,7 @@ static int pick_mem(const struct mint_model *m, uint64_t bytes, bool release, si
 		const struct mint_memblock *b = &m->mem[i];
 
 		if (release ? (b->online && b->owner == m->self && b->removable)
-			    : b->owner == MINT_OWNER_FREE)
+			    : b->owner == MINT_FREE)
 			cand[ncand++] = i;
 	}
 	mint_format_size(bytes, want, sizeof(want));
@@ -373,7 +375,7 @@ int mint_model_check_pci_release(const struct mint_model *m, const struct mint_b
 
 	if (!d)
 		return -1;
-	if (d->owner == MINT_OWNER_FREE)
+	if (d->owner == MINT_FREE)
 		return mint_fail(err, MINT_E_STATE, "PCI device %s is already released", name);
 	if (d->owner != m->self) {
 		mint_owner_name(d->owner, owner, sizeof(owner));
@@ -393,11 +395,66 @@ int mint_model_check_pci_reclaim(const struct mint_model *m, const struct mint_b
 
 	if (!d)
 		return -1;
-	if (d->owner == MINT_OWNER_FREE)
+	if (d->owner == MINT_FREE)
 		return 0;
 	mint_owner_name(d->owner, owner, sizeof(owner));
 	if (d->owner == m->self)
 		return mint_fail(err, MINT_E_STATE,
 				 "PCI device %s is not released (it is in use by %s)", name, owner);
 	return mint_fail(err, MINT_E_BUSY, "PCI device %s belongs to %s", name, owner);
+}
+
+static bool releasable(const struct mint_model *m, const struct mint_memblock *b)
+{
+	return b->online && b->owner == m->self && b->removable;
+}
+
+/* Blocks i and i+1 of m->mem are neighbours in physical memory. */
+static bool adjacent(const struct mint_model *m, size_t i)
+{
+	return m->mem[i + 1].base == m->mem[i].base + m->block_size;
+}
+
+int mint_model_pick_mem_range(const struct mint_model *m, uint64_t bytes, size_t *out, size_t cap,
+			      size_t *n, struct mint_error *err)
+{
+	size_t need, best = SIZE_MAX, longest = 0;
+	bool best_movable = false;
+	char want[32], have[32];
+
+	*n = 0;
+	if (mint_check_mem_size(bytes, m->block_size, err))
+		return -1;
+	need = bytes / m->block_size;
+	if (need > cap)
+		return mint_fail(err, MINT_E_INVALID,
+				 "%" PRIu64 " bytes need %zu memory blocks, at most %zu are supported",
+				 bytes, need, cap);
+	/* Walk runs of releasable neighbours; the window ending at the run's top is the candidate. */
+	for (size_t i = 0, run = 0; i < m->nmem; i++) {
+		bool movable = true;
+
+		run = releasable(m, &m->mem[i]) ? (run && adjacent(m, i - 1) ? run + 1 : 1) : 0;
+		longest = run > longest ? run : longest;
+		if (run < need)
+			continue;
+		for (size_t k = i + 1 - need; k <= i; k++)
+			movable &= m->mem[k].movable;
+		/* Prefer all-movable windows, then the highest address (later i wins). */
+		if (best == SIZE_MAX || movable || !best_movable) {
+			best = i + 1 - need;
+			best_movable = movable;
+		}
+	}
+	if (best == SIZE_MAX) {
+		mint_format_size(bytes, want, sizeof(want));
+		mint_format_size((uint64_t)longest * m->block_size, have, sizeof(have));
+		return mint_fail(err, MINT_E_BUSY,
+				 "no %s range of contiguous releasable memory (the largest is %s)",
+				 want, longest ? have : "0");
+	}
+	for (size_t k = 0; k < need; k++)
+		out[k] = best + k;
+	*n = need;
+	return 0;
 }

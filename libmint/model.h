@@ -17,14 +17,14 @@
 #include "error.h"
 #include "parse.h"
 
-#define MINT_OWNER_FREE (-1)
+#define MINT_FREE (-1)
 
 struct mint_cpu {
 	unsigned id;       /* logical CPU number in this kernel */
 	int apic_id;       /* -1 when unknown (CPU never came online here) */
 	bool online;
 	bool hotpluggable; /* sysfs has cpuN/online */
-	int owner;         /* node id or MINT_OWNER_FREE */
+	int owner;         /* node id or MINT_FREE */
 };
 
 struct mint_memblock {
@@ -111,6 +111,14 @@ int mint_model_pick_mem_reclaim(const struct mint_model *m, uint64_t bytes, size
 				size_t *n, struct mint_error *err);
 
 /*
+ * Choose @bytes of physically contiguous releasable blocks for a new node:
+ * windows made only of ZONE_MOVABLE blocks first, the highest such window.
+ * None -> MINT_E_BUSY "no 512M range of contiguous releasable memory (the largest is 256M)".
+ */
+int mint_model_pick_mem_range(const struct mint_model *m, uint64_t bytes, size_t *out, size_t cap,
+			      size_t *n, struct mint_error *err);
+
+/*
  *   unknown BDF        -> NOTFOUND "PCI device 0000:07:00.0 does not exist"
  *   owned elsewhere    -> BUSY "PCI device ... belongs to node1"
  *   already released   -> STATE "PCI device ... is already released"
@@ -124,7 +132,7 @@ int mint_model_check_pci_reclaim(const struct mint_model *m, const struct mint_b
 /* True when [a, a+alen) and [b, b+blen) share at least one byte. */
 bool mint_ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen);
 
-/* "node3" into buf; MINT_OWNER_FREE -> "free". */
+/* "node3" into buf; MINT_FREE -> "free". */
 void mint_owner_name(int owner, char *buf, size_t len);
 
 #endif

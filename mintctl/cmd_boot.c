@@ -11,7 +11,7 @@
 
 #define BOOT_USAGE                                                                               \
 	"boot NODE --cores LIST --mem SIZE [--dev BDF]... [--kernel FILE] [--initrd FILE] "     \
-	"[--append CMDLINE]"
+	"[--append CMDLINE] [--timeout SECONDS]"
 #define MAX_BOOT_DEVS 32
 
 struct boot_args {
@@ -21,6 +21,7 @@ struct boot_args {
 	size_t ndevs;
 	char devs[MAX_BOOT_DEVS][MINT_BDF_STRLEN];
 	const char *kernel, *initrd, *append;
+	int timeout;
 };
 
 static int opt_cores(void *data, const char *arg)
@@ -77,7 +78,19 @@ static int opt_append(void *data, const char *arg)
 	return 0;
 }
 
+static int opt_timeout(void *data, const char *arg)
+{
+	char *end;
+	long t = strtol(arg, &end, 10);
+
+	if (end == arg || *end || t <= 0 || t > 86400)
+		return ctl_usage_error(BOOT_USAGE, "--timeout: \"%s\" is not a number of seconds (1-86400)", arg);
+	((struct boot_args *)data)->timeout = (int)t;
+	return 0;
+}
+
 static const struct cmd_option boot_options[] = {
+	{ "timeout", true, opt_timeout },
 	{ "cores", true, opt_cores },	{ "mem", true, opt_mem },
 	{ "dev", true, opt_dev },	{ "kernel", true, opt_kernel },
 	{ "initrd", true, opt_initrd }, { "append", true, opt_append },
@@ -114,11 +127,28 @@ static json_object *boot_params(const char *node, const struct boot_args *b)
 	json_object_object_add(params, "devices", devs);
 	if (b->append)
 		json_object_object_add(params, "append", json_object_new_string(b->append));
+	if (b->timeout)
+		json_object_object_add(params, "timeout", json_object_new_int(b->timeout));
 	if (add_path(params, "kernel", b->kernel) || add_path(params, "initrd", b->initrd)) {
 		json_object_put(params);
 		return NULL;
 	}
 	return params;
+}
+
+static void print_booted(const char *node, const struct boot_args *b, json_object *reply)
+{
+	json_object *base = NULL;
+	char cores[128], size[32];
+
+	json_object_object_get_ex(reply, "memory_base", &base);
+	mint_cpuset_format(&b->cores, cores, sizeof(cores));
+	mint_format_size(b->bytes, size, sizeof(size));
+	printf("%s is running on CPUs %s with %s of memory at 0x%llx", node, cores, size,
+	       (unsigned long long)json_object_get_int64(base));
+	for (size_t i = 0; i < b->ndevs; i++)
+		printf("%s%s", i ? ", " : " and devices ", b->devs[i]);
+	putchar('\n');
 }
 
 int cmd_boot(struct ctl *ctl, int argc, char **argv)
@@ -144,13 +174,15 @@ int cmd_boot(struct ctl *ctl, int argc, char **argv)
 	params = boot_params(argv[first], &b);
 	if (!params)
 		return EXIT_FAILED;
-	ret = ctl_call(ctl, MINT_INTERFACE ".BootNode", params, NULL, &reply);
+	ret = ctl_call(ctl, MINT_INTERFACE ".BootNode", params, ctl->json ? NULL : ctl_progress,
+		       &reply);
+	ctl_progress_done(ctl);
 	if (ret)
 		return ret;
 	if (ctl->json)
 		ctl_print_json(reply);
 	else
-		printf("%s is running\n", argv[first]);
+		print_booted(argv[first], &b, reply);
 	json_object_put(reply);
 	return EXIT_OK;
 }

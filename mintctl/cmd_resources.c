@@ -86,21 +86,6 @@ int cmd_cpu(struct ctl *ctl, int argc, char **argv)
 
 #define MEM_USAGE "mem release|reclaim SIZE   (SIZE like 256M or 1G, a multiple of the block size)"
 
-static void mem_progress(json_object *params, void *data)
-{
-	json_object *done, *total, *step;
-	bool tty = isatty(STDERR_FILENO);
-
-	(void)data;
-	if (!json_object_object_get_ex(params, "done", &done) ||
-	    !json_object_object_get_ex(params, "total", &total) ||
-	    !json_object_object_get_ex(params, "step", &step))
-		return;
-	fprintf(stderr, "%s[%d/%d] %s...%s", tty ? "\r\033[K" : "", json_object_get_int(done) + 1,
-		json_object_get_int(total), json_object_get_string(step), tty ? "" : "\n");
-	fflush(stderr);
-}
-
 static void format_blocks(json_object *blocks, char *buf, size_t len)
 {
 	struct mint_cpuset set; /* a set of small integers serves for block numbers too */
@@ -134,9 +119,8 @@ int cmd_mem(struct ctl *ctl, int argc, char **argv)
 		return ctl_usage_error(MEM_USAGE, "%s", err.msg);
 	params = json_object_new_object();
 	json_object_object_add(params, "bytes", json_object_new_int64((int64_t)bytes));
-	ret = ctl_call(ctl, methods[act], params, ctl->json ? NULL : mem_progress, &reply);
-	if (!ctl->json && isatty(STDERR_FILENO))
-		fputs("\r\033[K", stderr);
+	ret = ctl_call(ctl, methods[act], params, ctl->json ? NULL : ctl_progress, &reply);
+	ctl_progress_done(ctl);
 	if (ret)
 		return ret;
 	if (ctl->json) {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpuset.h"
 #include "mintctl.h"
 #include "parse.h"
 #include "table.h"
@@ -36,6 +37,38 @@ static json_object *member(json_object *o, const char *key)
 	json_object *v;
 
 	return json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+static const struct column node_cols[] = {
+	{ "NODE", COL_STR },   { "ID", COL_INT },      { "STATE", COL_STR }, { "APIC IDS", COL_STR },
+	{ "MEMORY", COL_STR }, { "DEVICES", COL_STR }, { "HEARTBEAT", COL_INT },
+};
+
+static void node_table(json_object *nodes, struct table *t)
+{
+	char id[16], apics[256], mem[32], devs[256], beat[32];
+
+	table_init(t, node_cols, 7);
+	for (size_t i = 0; nodes && i < json_object_array_length(nodes); i++) {
+		json_object *n = json_object_array_get_idx(nodes, i), *a = member(n, "apic_ids");
+		json_object *d = member(n, "devices");
+		struct mint_cpuset set;
+		size_t len = 0;
+
+		mint_cpuset_clear(&set);
+		for (size_t k = 0; a && k < json_object_array_length(a); k++)
+			mint_cpuset_add(&set, (unsigned)json_object_get_int(json_object_array_get_idx(a, k)));
+		mint_cpuset_format(&set, apics, sizeof(apics));
+		devs[0] = '\0';
+		for (size_t k = 0; d && k < json_object_array_length(d) && len < sizeof(devs); k++)
+			len += (size_t)snprintf(devs + len, sizeof(devs) - len, "%s%s", k ? "," : "",
+						json_object_get_string(json_object_array_get_idx(d, k)));
+		snprintf(id, sizeof(id), "%" PRId64, num(n, "id"));
+		mint_format_size((uint64_t)num(n, "memory_bytes"), mem, sizeof(mem));
+		snprintf(beat, sizeof(beat), "%" PRId64, num(n, "heartbeat"));
+		table_add(t, str(n, "name"), id, str(n, "state"), apics[0] ? apics : "-", mem,
+			  devs[0] ? devs : "-", beat);
+	}
 }
 
 static const struct column cpu_cols[] = {
@@ -117,8 +150,8 @@ static void dev_table(json_object *devs, struct table *t)
 	}
 }
 
-static void print_human(json_object *reply, struct table *cpus, struct table *mem,
-			struct table *devs)
+static void print_human(json_object *reply, struct table *nodes, struct table *cpus,
+			struct table *mem, struct table *devs)
 {
 	json_object *node = member(reply, "node"), *memory = member(reply, "memory");
 	json_object *warnings = member(reply, "warnings");
@@ -129,6 +162,10 @@ static void print_human(json_object *reply, struct table *cpus, struct table *me
 	mint_format_size((uint64_t)num(memory, "block_size"), bs, sizeof(bs));
 	printf("%s: %s%s\n\n", str(node, "name"), str(node, "state"),
 	       flag(node, "mint_kernel") ? "" : " (kernel without Mint support)");
+	if (nodes->nrows) {
+		table_print(nodes, stdout);
+		putchar('\n');
+	}
 	table_print(cpus, stdout);
 	printf("\nMemory: %s online, %s released, block size %s\n", online, released, bs);
 	table_print(mem, stdout);
@@ -139,13 +176,14 @@ static void print_human(json_object *reply, struct table *cpus, struct table *me
 		       json_object_get_string(json_object_array_get_idx(warnings, i)));
 }
 
-static void print_json(json_object *reply, struct table *cpus, struct table *mem,
-		       struct table *devs)
+static void print_json(json_object *reply, struct table *nodes, struct table *cpus,
+		       struct table *mem, struct table *devs)
 {
 	json_object *out = json_object_new_object(), *m = json_object_new_object();
 	json_object *memory = member(reply, "memory");
 
 	json_object_object_add(out, "node", json_object_get(member(reply, "node")));
+	json_object_object_add(out, "nodes", table_json(nodes));
 	json_object_object_add(out, "cpus", table_json(cpus));
 	json_object_object_add(m, "block_size", json_object_new_int64(num(memory, "block_size")));
 	json_object_object_add(m, "online_bytes", json_object_new_int64(num(memory, "online_bytes")));
@@ -161,7 +199,7 @@ static void print_json(json_object *reply, struct table *cpus, struct table *mem
 
 int cmd_status(struct ctl *ctl, int argc, char **argv)
 {
-	struct table cpus, mem, devs;
+	struct table nodes, cpus, mem, devs;
 	json_object *reply;
 	int first = ctl_parse(ctl, argc, argv, NULL, NULL, STATUS_USAGE), ret;
 
@@ -172,13 +210,15 @@ int cmd_status(struct ctl *ctl, int argc, char **argv)
 	ret = ctl_call(ctl, MINT_INTERFACE ".Status", NULL, NULL, &reply);
 	if (ret)
 		return ret;
+	node_table(member(reply, "nodes"), &nodes);
 	cpu_table(member(reply, "cpus"), &cpus);
 	mem_table(member(reply, "memory"), &mem);
 	dev_table(member(reply, "devices"), &devs);
 	if (ctl->json)
-		print_json(reply, &cpus, &mem, &devs);
+		print_json(reply, &nodes, &cpus, &mem, &devs);
 	else
-		print_human(reply, &cpus, &mem, &devs);
+		print_human(reply, &nodes, &cpus, &mem, &devs);
+	table_free(&nodes);
 	table_free(&cpus);
 	table_free(&mem);
 	table_free(&devs);

@@ -68,6 +68,27 @@ void ctl_print_json(json_object *o)
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
+void ctl_progress(json_object *params, void *data)
+{
+	json_object *done, *total, *step;
+	bool tty = isatty(STDERR_FILENO);
+
+	(void)data;
+	if (!json_object_object_get_ex(params, "done", &done) ||
+	    !json_object_object_get_ex(params, "total", &total) ||
+	    !json_object_object_get_ex(params, "step", &step))
+		return;
+	fprintf(stderr, "%s[%d/%d] %s...%s", tty ? "\r\033[K" : "", json_object_get_int(done) + 1,
+		json_object_get_int(total), json_object_get_string(step), tty ? "" : "\n");
+	fflush(stderr);
+}
+
+void ctl_progress_done(struct ctl *ctl)
+{
+	if (!ctl->json && isatty(STDERR_FILENO))
+		fputs("\r\033[K", stderr);
+}
+
 int ctl_call(struct ctl *ctl, const char *method, json_object *params, mint_reply_fn progress,
 	     json_object **reply)
 {

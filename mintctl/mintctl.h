@@ -42,6 +42,14 @@ int ctl_fail(const struct mint_error *err);
 int ctl_call(struct ctl *ctl, const char *method, json_object *params, mint_reply_fn progress,
 	     json_object **reply);
 
+/*
+ * Progress replies of long operations ({done, total, step}) as "[2/5] step..."
+ * on stderr: rewritten in place on a terminal, one line each otherwise.
+ */
+void ctl_progress(json_object *params, void *data);
+/* Clear the progress line on a terminal. */
+void ctl_progress_done(struct ctl *ctl);
+
 /* Print a reply as JSON (for --json). */
 void ctl_print_json(json_object *o);
 

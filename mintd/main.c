@@ -97,7 +97,16 @@ int main(int argc, char **argv)
 	log_init();
 	for (int i = 0; i < MINT_CPUSET_MAX; i++)
 		d.apic_cache[i] = -1;
-	d.mint_kernel = access("/dev/mint", F_OK) == 0;
+	d.dev.fd = -1;
+	if (access(MINT_DEV_PATH, F_OK) == 0) {
+		if (mint_dev_open(&d.dev, &err)) {
+			log_msg(LOG_ERR, "%s", err.msg);
+			return 1;
+		}
+		d.mint_kernel = true;
+		d.self = (int)d.dev.info.node_id;
+		log_msg(LOG_INFO, "Mint kernel: this is node%d", d.self);
+	}
 	if (mint_state_load(d.state_dir, &d.state, &err))
 		mintd_warn(&d, "%s; starting with an empty state", err.msg);
 	ops_reconcile(&d);
@@ -106,5 +115,7 @@ int main(int argc, char **argv)
 		return 1;
 	ret = server_run(&d, fd) ? 1 : 0;
 	mint_pci_cleanup();
+	if (d.mint_kernel)
+		mint_dev_close(&d.dev);
 	return ret;
 }

@@ -8,6 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <errno.h>
+#include <unistd.h>
+
+#include "boot.h"
 #include "call.h"
 #include "interface.h"
 #include "log.h"
@@ -16,7 +20,6 @@
 #include "parse.h"
 #include "varlink.h"
 
-#define MINT_DEV_NODE "/dev/mint"
 
 /* ---- parameter helpers: each fills @err naming the parameter on failure ---- */
 
@@ -150,7 +153,7 @@ static json_object *status_memory(const struct mint_model *m)
 		json_object *bo = json_object_new_object();
 
 		online += b->online ? m->block_size : 0;
-		released += b->owner == MINT_OWNER_FREE ? m->block_size : 0;
+		released += b->owner == MINT_FREE ? m->block_size : 0;
 		json_object_object_add(bo, "index", json_object_new_int((int)b->index));
 		json_object_object_add(bo, "base", json_object_new_int64((int64_t)b->base));
 		json_object_object_add(bo, "online", json_object_new_boolean(b->online));
@@ -187,6 +190,59 @@ static json_object *status_devices(const struct mint_model *m)
 	return arr;
 }
 
+/* Every node the resource table knows, with what it owns (Mint kernels only). */
+static json_object *status_nodes(struct mintd *d)
+{
+	json_object *arr = json_object_new_array();
+	const volatile struct mint_table *t = d->dev.table;
+
+	for (uint32_t n = 0; t && n < MINT_MAX_NODES; n++) {
+		json_object *o, *cpus, *devs;
+		uint64_t mem = 0;
+		uint32_t state = t->node[n].state;
+		char name[MINT_NAME_LEN + 1], addr[MINT_BDF_STRLEN];
+
+		if (state == MINT_NODE_UNUSED && n != (uint32_t)d->self)
+			continue;
+		o = json_object_new_object();
+		cpus = json_object_new_array();
+		devs = json_object_new_array();
+		for (uint32_t a = 0; a < MINT_MAX_CPUS; a++)
+			if (t->cpu[a].owner == n)
+				json_object_array_add(cpus, json_object_new_int((int)a));
+		for (uint32_t i = 0; i < t->nr_mem_blocks && i < MINT_MAX_MEM_BLOCKS; i++)
+			mem += t->mem[i].owner == n ? t->mem_block_size : 0;
+		for (uint32_t i = 0; i < t->nr_pci && i < MINT_MAX_PCI; i++) {
+			struct mint_bdf b = { .domain = t->pci[i].segment, .bus = t->pci[i].bus,
+					      .dev = (uint8_t)(t->pci[i].devfn >> 3),
+					      .fn = (uint8_t)(t->pci[i].devfn & 7) };
+
+			if (t->pci[i].owner != n)
+				continue;
+			mint_format_bdf(&b, addr);
+			json_object_array_add(devs, json_object_new_string(addr));
+		}
+		for (size_t i = 0; i < MINT_NAME_LEN; i++)
+			name[i] = t->node[n].name[i];
+		name[MINT_NAME_LEN] = '\0';
+		if (!name[0])
+			snprintf(name, sizeof(name), "node%u", n);
+		json_object_object_add(o, "id", json_object_new_int((int)n));
+		json_object_object_add(o, "name", json_object_new_string(name));
+		json_object_object_add(o, "state",
+				       json_object_new_string(n == (uint32_t)d->self
+								      ? "running"
+								      : mint_node_state_name(state)));
+		json_object_object_add(o, "heartbeat",
+				       json_object_new_int64((int64_t)t->node[n].heartbeat));
+		json_object_object_add(o, "apic_ids", cpus);
+		json_object_object_add(o, "memory_bytes", json_object_new_int64((int64_t)mem));
+		json_object_object_add(o, "devices", devs);
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
 static void m_status(struct call *c)
 {
 	static const char *const allowed[] = { NULL };
@@ -206,6 +262,7 @@ static void m_status(struct call *c)
 	}
 	reply = json_object_new_object();
 	json_object_object_add(reply, "node", status_node(c->d));
+	json_object_object_add(reply, "nodes", status_nodes(c->d));
 	json_object_object_add(reply, "cpus", status_cpus(&m));
 	json_object_object_add(reply, "memory", status_memory(&m));
 	json_object_object_add(reply, "devices", status_devices(&m));
@@ -355,7 +412,7 @@ static void m_reclaim_device(struct call *c)
 
 /* ---- BootNode ---- */
 
-static int check_boot_devices(struct call *c, const struct mint_model *m, struct mint_error *err)
+static int boot_devices(struct call *c, struct boot_request *req, struct mint_error *err)
 {
 	json_object *arr;
 
@@ -363,66 +420,121 @@ static int check_boot_devices(struct call *c, const struct mint_model *m, struct
 		return 0;
 	if (!json_object_is_type(arr, json_type_array))
 		return mint_fail(err, MINT_E_INVALID, "parameter devices must be a list of PCI addresses");
+	if (json_object_array_length(arr) > BOOT_MAX_DEVS)
+		return mint_fail(err, MINT_E_INVALID, "at most %d devices per node", BOOT_MAX_DEVS);
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		json_object *v = json_object_array_get_idx(arr, i);
-		struct mint_bdf bdf;
 
 		if (!json_object_is_type(v, json_type_string))
 			return mint_fail(err, MINT_E_INVALID, "parameter devices: %s is not a PCI address",
 					 json_object_to_json_string(v));
-		if (mint_parse_bdf(json_object_get_string(v), &bdf, err) ||
-		    mint_model_check_pci_release(m, &bdf, err))
+		if (mint_parse_bdf(json_object_get_string(v), &req->devs[req->ndevs++], err))
 			return -1;
 	}
 	return 0;
 }
 
-static int check_boot_request(struct call *c, int *node, struct mint_error *err)
+static int optional_path(struct call *c, const char *name, const char **out,
+			 struct mint_error *err)
 {
-	struct mint_cpuset cpus;
+	json_object *v;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(c->params, name, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_string) || json_object_get_string(v)[0] != '/')
+		return mint_fail(err, MINT_E_INVALID, "parameter %s must be an absolute path", name);
+	*out = json_object_get_string(v);
+	if (access(*out, R_OK))
+		return mint_fail(err, MINT_E_NOTFOUND, "%s file %s: %s", name, *out, strerror(errno));
+	return 0;
+}
+
+/* Everything that can be checked without touching the machine, in the order a user fixes it. */
+static int parse_boot_request(struct call *c, struct boot_request *req, struct mint_error *err)
+{
 	struct mint_model m;
-	uint64_t bytes, bs;
+	json_object *v;
+	uint64_t bs;
 	int ret;
 
+	memset(req, 0, sizeof(*req));
+	req->timeout = BOOT_DEFAULT_TIMEOUT;
 	if (!param_string(c, "name"))
 		return mint_fail(err, MINT_E_INVALID, "parameter name must be a node name such as node1");
-	if (mint_parse_node_name(param_string(c, "name"), node, err))
+	if (mint_parse_node_name(param_string(c, "name"), &req->node, err))
 		return -1;
-	if (*node == c->d->self)
+	if (req->node == c->d->self)
 		return mint_fail(err, MINT_E_INVALID, "node%d is this node; it is already running",
-				 *node);
-	if (param_cpus(c, &cpus, err) || param_bytes(c, &bytes, err))
+				 req->node);
+	if (param_cpus(c, &req->cpus, err) || param_bytes(c, &req->bytes, err))
 		return -1;
-	if (mint_mem_block_size(&bs, NULL) == 0 && mint_check_mem_size(bytes, bs, err))
+	if (mint_mem_block_size(&bs, NULL) == 0 && mint_check_mem_size(req->bytes, bs, err))
 		return -1;
+	if (boot_devices(c, req, err) || optional_path(c, "kernel", &req->kernel, err) ||
+	    optional_path(c, "initrd", &req->initrd, err))
+		return -1;
+	req->append = param_string(c, "append");
+	if (json_object_object_get_ex(c->params, "timeout", &v)) {
+		if (!json_object_is_type(v, json_type_int) || json_object_get_int(v) <= 0)
+			return mint_fail(err, MINT_E_INVALID, "parameter timeout must be a positive number of seconds");
+		req->timeout = (unsigned)json_object_get_int(v);
+	}
 	if (ops_build_model(c->d, MODEL_CPUS | MODEL_PCI, &m, err))
 		return -1;
-	ret = mint_model_check_cpu_release(&m, &cpus, err) || check_boot_devices(c, &m, err);
+	ret = mint_model_check_cpu_release(&m, &req->cpus, err);
+	for (size_t i = 0; !ret && i < req->ndevs; i++)
+		ret = mint_model_check_pci_release(&m, &req->devs[i], err);
 	mint_model_free(&m);
 	return ret ? -1 : 0;
 }
 
+static void boot_progress(size_t index, size_t total, const char *desc, void *data)
+{
+	struct call *c = data;
+	json_object *p = json_object_new_object();
+
+	json_object_object_add(p, "done", json_object_new_int((int)index));
+	json_object_object_add(p, "total", json_object_new_int((int)total));
+	json_object_object_add(p, "step", json_object_new_string(desc));
+	call_progress(c, p);
+}
+
 static void m_boot_node(struct call *c)
 {
-	static const char *const allowed[] = { "name", "cpus", "bytes", "devices",
-					       "kernel", "initrd", "append", NULL };
+	static const char *const allowed[] = { "name", "cpus", "bytes", "devices", "kernel",
+					       "initrd", "append", "timeout", NULL };
 	struct mint_error err = { 0 };
-	int node;
+	struct boot_request req;
+	struct boot_result res;
+	json_object *reply;
+	char name[16];
 
 	if (reject_unknown(c, allowed))
 		return;
-	if (check_boot_request(c, &node, &err)) {
+	if (parse_boot_request(c, &req, &err)) {
 		call_fail(c, &err);
 		return;
 	}
 	if (!c->d->mint_kernel) {
 		call_failf(c, MINT_E_UNSUPPORTED,
-			   "this kernel has no Mint support (" MINT_DEV_NODE
+			   "this kernel has no Mint support (" MINT_DEV_PATH
 			   " is missing): cannot boot node%d",
-			   node);
+			   req.node);
 		return;
 	}
-	call_failf(c, MINT_E_UNSUPPORTED, "booting nodes is not implemented in this mintd yet");
+	if (boot_node(c->d, &req, boot_progress, c, &res, &err)) {
+		call_fail(c, &err);
+		return;
+	}
+	snprintf(name, sizeof(name), "node%d", req.node);
+	reply = json_object_new_object();
+	json_object_object_add(reply, "name", json_object_new_string(name));
+	json_object_object_add(reply, "state", json_object_new_string("running"));
+	json_object_object_add(reply, "memory_base", json_object_new_int64((int64_t)res.mem_base));
+	json_object_object_add(reply, "memory_size", json_object_new_int64((int64_t)res.mem_size));
+	json_object_object_add(reply, "cmdline", json_object_new_string(res.cmdline));
+	call_reply(c, reply);
 }
 
 /* ---- org.varlink.service ---- */

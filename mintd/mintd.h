@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "cpuset.h"
+#include "mintdev.h"
 #include "state.h"
 
 #define MINTD_STATE_DIR "/var/lib/mint"
@@ -17,6 +18,7 @@ struct mintd {
 	int self;         /* this node's id (0 without a Mint kernel) */
 	bool mint_kernel; /* the running kernel offers /dev/mint */
 	bool socket_activated; /* the listening socket came from systemd */
+	struct mint_dev dev; /* /dev/mint and the resource table, when mint_kernel */
 	struct mint_state state;
 	int apic_cache[MINT_CPUSET_MAX];
 	size_t nwarnings;

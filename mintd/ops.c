@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpu.h"
@@ -17,13 +18,13 @@ static void mark_released(struct mintd *d, struct mint_model *m)
 {
 	for (size_t i = 0; i < m->ncpus; i++)
 		if (mint_cpuset_has(&d->state.cpus, m->cpus[i].id))
-			m->cpus[i].owner = MINT_OWNER_FREE;
+			m->cpus[i].owner = MINT_FREE;
 	for (size_t i = 0; i < m->nmem; i++)
 		if (mint_state_has_mem(&d->state, m->mem[i].index))
-			m->mem[i].owner = MINT_OWNER_FREE;
+			m->mem[i].owner = MINT_FREE;
 	for (size_t i = 0; i < m->npci; i++)
 		if (mint_state_dev(&d->state, &m->pci[i].bdf))
-			m->pci[i].owner = MINT_OWNER_FREE;
+			m->pci[i].owner = MINT_FREE;
 }
 
 /* sysfs' own view, without this node's releases applied. */
@@ -43,11 +44,35 @@ static int scan_model(struct mintd *d, unsigned what, struct mint_model *m, stru
 	return 0;
 }
 
+/* With a Mint kernel the shared resource table says who owns what. */
+static int table_owner(uint32_t owner, int fallback)
+{
+	if (owner == MINT_OWNER_NONE)
+		return fallback;
+	return owner == MINT_OWNER_FREE ? MINT_FREE : (int)owner;
+}
+
+static void apply_table(struct mintd *d, struct mint_model *m)
+{
+	for (size_t i = 0; i < m->ncpus; i++)
+		if (m->cpus[i].apic_id >= 0)
+			m->cpus[i].owner = table_owner(
+			    mint_dev_cpu_owner(&d->dev, (unsigned)m->cpus[i].apic_id), m->cpus[i].owner);
+	for (size_t i = 0; i < m->nmem; i++)
+		m->mem[i].owner = table_owner(mint_dev_mem_owner(&d->dev, m->mem[i].base),
+					      m->mem[i].owner);
+	for (size_t i = 0; i < m->npci; i++)
+		m->pci[i].owner = table_owner(mint_dev_pci_owner(&d->dev, &m->pci[i].bdf),
+					      m->pci[i].owner);
+}
+
 int ops_build_model(struct mintd *d, unsigned what, struct mint_model *m, struct mint_error *err)
 {
 	if (scan_model(d, what, m, err))
 		return -1;
 	mark_released(d, m);
+	if (d->mint_kernel)
+		apply_table(d, m);
 	return 0;
 }
 
@@ -57,6 +82,52 @@ static int save_state(struct mintd *d, struct mint_error *err)
 		return 0;
 	log_msg(LOG_ERR, "%s", err->msg);
 	return -1;
+}
+
+/* ---- the shared resource table (Mint kernels only) ---- */
+
+int ops_table_release_self(void *ctx, struct mint_error *err)
+{
+	struct table_res *r = ctx;
+
+	return mint_dev_release(&r->d->dev, r->type, (uint32_t)r->d->self, r->id, err);
+}
+
+int ops_table_claim_self(void *ctx, struct mint_error *err)
+{
+	struct table_res *r = ctx;
+
+	return mint_dev_claim(&r->d->dev, r->type, (uint32_t)r->d->self, r->id, err);
+}
+
+int ops_table_claim_node(void *ctx, struct mint_error *err)
+{
+	struct table_res *r = ctx;
+
+	return mint_dev_claim(&r->d->dev, r->type, r->node, r->id, err);
+}
+
+int ops_table_release_node(void *ctx, struct mint_error *err)
+{
+	struct table_res *r = ctx;
+
+	return mint_dev_release(&r->d->dev, r->type, r->node, r->id, err);
+}
+
+/*
+ * Add the table half of a release (after the kernel let go) or of a reclaim
+ * (before it takes the resource back). No-op without a Mint kernel.
+ */
+static int add_table_step(struct mintd *d, struct mint_plan *plan, struct table_res *r,
+			  uint32_t type, uint64_t id, bool release, const char *what)
+{
+	if (!d->mint_kernel)
+		return 0;
+	*r = (struct table_res){ .d = d, .type = type, .id = id };
+	return release ? mint_plan_add(plan, ops_table_release_self, ops_table_claim_self, r,
+				       "free %s in the resource table", what)
+		       : mint_plan_add(plan, ops_table_claim_self, ops_table_release_self, r,
+				       "claim %s in the resource table", what);
 }
 
 /* ---- CPUs ---- */
@@ -74,20 +145,31 @@ static int step_cpu_online(void *ctx, struct mint_error *err)
 static int run_cpu_plan(struct mintd *d, const struct mint_cpuset *cpus, bool release,
 			struct mint_error *err)
 {
+	struct table_res *res = calloc(MINT_CPUSET_MAX, sizeof(*res));
 	struct mint_plan plan;
-	int ret = 0;
+	char what[32];
+	int ret = res ? 0 : -1;
 
 	mint_plan_init(&plan);
-	for (int c = mint_cpuset_next(cpus, 0); c >= 0 && !ret; c = mint_cpuset_next(cpus, c + 1))
-		ret = release ? mint_plan_add(&plan, step_cpu_offline, step_cpu_online,
-					      (void *)(uintptr_t)c, "offline CPU %d", c)
-			      : mint_plan_add(&plan, step_cpu_online, step_cpu_offline,
-					      (void *)(uintptr_t)c, "online CPU %d", c);
+	for (int c = mint_cpuset_next(cpus, 0); c >= 0 && !ret; c = mint_cpuset_next(cpus, c + 1)) {
+		snprintf(what, sizeof(what), "CPU %d", c);
+		if (!release)
+			ret |= add_table_step(d, &plan, &res[c], MINT_RES_CPU,
+					      (uint64_t)d->apic_cache[c], false, what);
+		ret |= release ? mint_plan_add(&plan, step_cpu_offline, step_cpu_online,
+					       (void *)(uintptr_t)c, "offline CPU %d", c)
+			       : mint_plan_add(&plan, step_cpu_online, step_cpu_offline,
+					       (void *)(uintptr_t)c, "online CPU %d", c);
+		if (release)
+			ret |= add_table_step(d, &plan, &res[c], MINT_RES_CPU,
+					      (uint64_t)d->apic_cache[c], true, what);
+	}
 	if (ret)
 		ret = mint_fail(err, MINT_E_SYSTEM, "out of memory");
 	else
 		ret = mint_plan_run(&plan, NULL, NULL, err);
 	mint_plan_free(&plan);
+	free(res);
 	return ret;
 }
 
@@ -142,25 +224,37 @@ static int step_mem_online(void *ctx, struct mint_error *err)
 	return mint_mem_online(*(unsigned *)ctx, err);
 }
 
-static int run_mem_plan(struct ops_mem_result *res, bool release, mint_plan_progress_fn progress,
-			void *data, struct mint_error *err)
+static int run_mem_plan(struct mintd *d, struct ops_mem_result *res, bool release,
+			mint_plan_progress_fn progress, void *data, struct mint_error *err)
 {
+	struct table_res *tr = calloc(res->nblocks ? res->nblocks : 1, sizeof(*tr));
+	uint64_t bs = d->mint_kernel ? d->dev.info.mem_block_size : 0;
 	struct mint_plan plan;
-	int ret = 0;
+	char what[48];
+	int ret = tr ? 0 : -1;
 
 	mint_plan_init(&plan);
-	for (size_t i = 0; i < res->nblocks && !ret; i++)
-		ret = release ? mint_plan_add(&plan, step_mem_offline, step_mem_online,
-					      &res->blocks[i], "offline memory block %u",
-					      res->blocks[i])
-			      : mint_plan_add(&plan, step_mem_online, step_mem_offline,
-					      &res->blocks[i], "online memory block %u",
-					      res->blocks[i]);
+	for (size_t i = 0; i < res->nblocks && !ret; i++) {
+		uint64_t base = (uint64_t)res->blocks[i] * bs;
+
+		snprintf(what, sizeof(what), "memory block %u", res->blocks[i]);
+		if (!release)
+			ret |= add_table_step(d, &plan, &tr[i], MINT_RES_MEM, base, false, what);
+		ret |= release ? mint_plan_add(&plan, step_mem_offline, step_mem_online,
+					       &res->blocks[i], "offline memory block %u",
+					       res->blocks[i])
+			       : mint_plan_add(&plan, step_mem_online, step_mem_offline,
+					       &res->blocks[i], "online memory block %u",
+					       res->blocks[i]);
+		if (release)
+			ret |= add_table_step(d, &plan, &tr[i], MINT_RES_MEM, base, true, what);
+	}
 	if (ret)
 		ret = mint_fail(err, MINT_E_SYSTEM, "out of memory");
 	else
 		ret = mint_plan_run(&plan, progress, data, err);
 	mint_plan_free(&plan);
+	free(tr);
 	return ret;
 }
 
@@ -183,7 +277,7 @@ static int change_mem(struct mintd *d, uint64_t bytes, bool release,
 	for (size_t i = 0; !ret && i < res->nblocks; i++)
 		res->blocks[i] = m.mem[idx[i]].index;
 	mint_model_free(&m);
-	if (ret || run_mem_plan(res, release, progress, data, err))
+	if (ret || run_mem_plan(d, res, release, progress, data, err))
 		return -1;
 	res->bytes = bytes;
 	for (size_t i = 0; i < res->nblocks; i++) {
@@ -194,7 +288,7 @@ static int change_mem(struct mintd *d, uint64_t bytes, bool release,
 	}
 	if (save_state(d, err)) {
 		d->state = saved;
-		run_mem_plan(res, !release, NULL, NULL, NULL);
+		run_mem_plan(d, res, !release, NULL, NULL, NULL);
 		return -1;
 	}
 	return 0;
@@ -217,6 +311,7 @@ int ops_reclaim_mem(struct mintd *d, uint64_t bytes, mint_plan_progress_fn progr
 int ops_release_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci_release *res,
 		    struct mint_error *err)
 {
+	struct table_res tr;
 	struct mint_plan plan;
 	struct mint_model m;
 	int ret;
@@ -227,6 +322,9 @@ int ops_release_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci
 	mint_plan_init(&plan);
 	if (!ret)
 		ret = mint_pci_plan_release(&plan, mint_model_pci(&m, bdf), res, err);
+	if (!ret && add_table_step(d, &plan, &tr, MINT_RES_PCI, mint_pci_res_id(bdf), true,
+				   "the PCI device"))
+		ret = mint_fail(err, MINT_E_SYSTEM, "out of memory");
 	mint_model_free(&m);
 	if (!ret)
 		ret = mint_plan_run(&plan, NULL, NULL, err);
@@ -235,6 +333,8 @@ int ops_release_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci
 		plan.done = plan.n;
 		mint_plan_free(&plan);
 		mint_plan_init(&plan);
+		add_table_step(d, &plan, &tr, MINT_RES_PCI, mint_pci_res_id(bdf), false,
+			       "the PCI device");
 		mint_pci_plan_reclaim(&plan, res, NULL);
 		mint_plan_run(&plan, NULL, NULL, NULL);
 		if (!err->msg[0])
@@ -248,6 +348,7 @@ int ops_release_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci
 int ops_reclaim_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci_release *res,
 		    struct mint_error *err)
 {
+	struct table_res tr;
 	struct mint_plan plan;
 	struct mint_model m;
 	int ret;
@@ -260,7 +361,10 @@ int ops_reclaim_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci
 		return -1;
 	*res = *mint_state_dev(&d->state, bdf);
 	mint_plan_init(&plan);
-	ret = mint_pci_plan_reclaim(&plan, res, err);
+	ret = add_table_step(d, &plan, &tr, MINT_RES_PCI, mint_pci_res_id(bdf), false,
+			     "the PCI device");
+	if (!ret)
+		ret = mint_pci_plan_reclaim(&plan, res, err);
 	if (!ret)
 		ret = mint_plan_run(&plan, NULL, NULL, err);
 	mint_plan_free(&plan);

@@ -6,6 +6,8 @@
 #ifndef MINTD_OPS_H
 #define MINTD_OPS_H
 
+#include <stdint.h>
+
 #include "mintd.h"
 #include "model.h"
 #include "pcidev.h"
@@ -33,6 +35,20 @@ int ops_release_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci
 		    struct mint_error *err);
 int ops_reclaim_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci_release *res,
 		    struct mint_error *err);
+
+/* One entry of the shared resource table, as the context of a claim/release step. */
+struct table_res {
+	struct mintd *d;
+	uint32_t type; /* MINT_RES_* */
+	uint64_t id;   /* APIC ID, memory block base or PCI id */
+	uint32_t node; /* the other node, for the *_node steps */
+};
+
+/* Plan steps that move a table entry: this node <-> FREE, and FREE <-> another node. */
+int ops_table_release_self(void *ctx, struct mint_error *err);
+int ops_table_claim_self(void *ctx, struct mint_error *err);
+int ops_table_claim_node(void *ctx, struct mint_error *err);
+int ops_table_release_node(void *ctx, struct mint_error *err);
 
 /* Compare the saved state with what sysfs shows; drop stale entries and warn. */
 void ops_reconcile(struct mintd *d);

@@ -13,7 +13,7 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define M	      (UINT64_C(1) << 20)
 #define BLOCK	      (128 * M)
-#define FREE	      MINT_OWNER_FREE
+#define FREE	      MINT_FREE
 
 #define assert_msg_contains(msg, part)                                                             \
 	do {                                                                                       \
@@ -570,6 +570,59 @@ static void test_mem_reclaim(void **state)
 }
 
 /* Order by base, not by array position, even if base and index disagree. */
+/* Contiguous ranges for a new node: all-movable windows first, highest first; holes break runs. */
+static void test_mem_range(void **state)
+{
+	static const unsigned top_movable[] = {12, 13};
+	static const unsigned normal_ok[] = {2, 3, 4};
+	struct mint_model m;
+	struct mint_error err;
+	size_t out[16], n;
+
+	(void)state;
+	mint_model_init(&m, 0, BLOCK);
+	add_mem(&m, 0, true, false, false, 0); /* not removable */
+	add_mem(&m, 1, true, true, false, 0);
+	add_mem(&m, 2, true, true, false, 0);
+	add_mem(&m, 3, true, true, false, 0);
+	add_mem(&m, 4, true, true, false, 0);
+	add_mem(&m, 10, true, true, true, 0); /* 5-9 missing: a hole in the address space */
+	add_mem(&m, 11, true, true, true, 0);
+	add_mem(&m, 12, true, true, true, 0);
+	add_mem(&m, 13, true, true, true, 0);
+	add_mem(&m, 14, true, true, true, 1); /* owned by node1 */
+	add_mem(&m, 15, true, false, true, 0); /* firmware hole inside */
+
+	fresh(&err);
+	assert_int_equal(mint_model_pick_mem_range(&m, 2 * BLOCK, out, 16, &n, &err), 0);
+	assert_picked(&m, out, n, top_movable, 2);
+
+	/* 5 blocks: no movable window that long, and 1-4 + 10 are not neighbours. */
+	fresh(&err);
+	assert_int_equal(mint_model_pick_mem_range(&m, 5 * BLOCK, out, 16, &n, &err), -1);
+	assert_int_equal(err.kind, MINT_E_BUSY);
+	assert_msg_contains(err.msg, "no 640M range of contiguous releasable memory (the largest is 512M)");
+	assert_int_equal(n, 0);
+
+	/* Every movable window is only 4 long: 4 blocks come from movable 10-13. */
+	fresh(&err);
+	assert_int_equal(mint_model_pick_mem_range(&m, 4 * BLOCK, out, 16, &n, &err), 0);
+	assert_int_equal(m.mem[out[0]].index, 10);
+
+	/* With the movable ones taken, the normal run is used. */
+	for (size_t i = 0; i < m.nmem; i++)
+		if (m.mem[i].movable)
+			m.mem[i].online = false;
+	fresh(&err);
+	assert_int_equal(mint_model_pick_mem_range(&m, 3 * BLOCK, out, 16, &n, &err), 0);
+	assert_picked(&m, out, n, normal_ok, 3);
+
+	fresh(&err);
+	assert_int_equal(mint_model_pick_mem_range(&m, 100 * 1024 * 1024, out, 16, &n, &err), -1);
+	assert_msg_contains(err.msg, "not a multiple");
+	mint_model_free(&m);
+}
+
 static void test_mem_order_by_base(void **state)
 {
 	struct mint_model m;
@@ -687,7 +740,7 @@ static void test_owner_name(void **state)
 	assert_string_equal(buf, "node0");
 	mint_owner_name(63, buf, sizeof(buf));
 	assert_string_equal(buf, "node63");
-	mint_owner_name(MINT_OWNER_FREE, buf, sizeof(buf));
+	mint_owner_name(MINT_FREE, buf, sizeof(buf));
 	assert_string_equal(buf, "free");
 	mint_owner_name(12, buf, 4);
 	assert_string_equal(buf, "nod");
@@ -711,6 +764,7 @@ int main(void)
 	    cmocka_unit_test(test_mem_cap),
 	    cmocka_unit_test(test_mem_reclaim),
 	    cmocka_unit_test(test_mem_order_by_base),
+	    cmocka_unit_test(test_mem_range),
 	    cmocka_unit_test(test_pci_release),
 	    cmocka_unit_test(test_pci_reclaim),
 	    cmocka_unit_test(test_ranges_overlap),

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "mintdev.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+int mint_dev_open(struct mint_dev *dev, struct mint_error *err)
+{
+	void *map;
+
+	memset(dev, 0, sizeof(*dev));
+	dev->fd = open(MINT_DEV_PATH, O_RDWR | O_CLOEXEC);
+	if (dev->fd < 0) {
+		int e = errno;
+
+		if (e == ENOENT)
+			return mint_fail(err, MINT_E_UNSUPPORTED,
+					 "this kernel has no Mint support (" MINT_DEV_PATH " is missing)");
+		return mint_fail(err, e == EACCES || e == EPERM ? MINT_E_PERM : MINT_E_SYSTEM,
+				 "cannot open " MINT_DEV_PATH ": %s", strerror(e));
+	}
+	if (ioctl(dev->fd, MINT_IOC_INFO, &dev->info)) {
+		int e = errno;
+
+		close(dev->fd);
+		return mint_fail(err, MINT_E_SYSTEM, MINT_DEV_PATH ": MINT_IOC_INFO failed: %s",
+				 strerror(e));
+	}
+	map = mmap(NULL, sizeof(struct mint_table), PROT_READ, MAP_SHARED, dev->fd, 0);
+	if (map == MAP_FAILED) {
+		int e = errno;
+
+		close(dev->fd);
+		return mint_fail(err, MINT_E_SYSTEM, "cannot map the Mint resource table: %s",
+				 strerror(e));
+	}
+	dev->table = map;
+	if (dev->table->magic != MINT_TABLE_MAGIC) {
+		mint_dev_close(dev);
+		return mint_fail(err, MINT_E_SYSTEM, "the Mint resource table has a bad magic number");
+	}
+	return 0;
+}
+
+void mint_dev_close(struct mint_dev *dev)
+{
+	if (dev->table)
+		munmap((void *)dev->table, sizeof(struct mint_table));
+	if (dev->fd >= 0)
+		close(dev->fd);
+	dev->table = NULL;
+	dev->fd = -1;
+}
+
+static const char *res_name(uint32_t type)
+{
+	switch (type) {
+	case MINT_RES_CPU:
+		return "CPU with APIC ID";
+	case MINT_RES_MEM:
+		return "memory block at";
+	default:
+		return "PCI function";
+	}
+}
+
+static int res_ioctl(struct mint_dev *dev, unsigned long op, uint32_t type, uint32_t node,
+		     uint64_t id, struct mint_error *err)
+{
+	struct mint_res r = { .type = type, .node = node, .id = id };
+	const char *what = op == MINT_IOC_CLAIM ? "claim" : "release";
+	int e;
+
+	if (!ioctl(dev->fd, op, &r))
+		return 0;
+	e = errno;
+	if (type == MINT_RES_MEM)
+		return mint_fail(err, e == EBUSY ? MINT_E_BUSY : MINT_E_SYSTEM,
+				 "the Mint kernel refused to %s the %s 0x%llx for node%u: %s", what,
+				 res_name(type), (unsigned long long)id, node, strerror(e));
+	return mint_fail(err, e == EBUSY ? MINT_E_BUSY : MINT_E_SYSTEM,
+			 "the Mint kernel refused to %s the %s %#llx for node%u: %s", what,
+			 res_name(type), (unsigned long long)id, node, strerror(e));
+}
+
+int mint_dev_claim(struct mint_dev *dev, uint32_t type, uint32_t node, uint64_t id,
+		   struct mint_error *err)
+{
+	return res_ioctl(dev, MINT_IOC_CLAIM, type, node, id, err);
+}
+
+int mint_dev_release(struct mint_dev *dev, uint32_t type, uint32_t node, uint64_t id,
+		     struct mint_error *err)
+{
+	return res_ioctl(dev, MINT_IOC_RELEASE, type, node, id, err);
+}
+
+int mint_dev_node_state(struct mint_dev *dev, uint32_t node, uint32_t *state,
+			struct mint_error *err)
+{
+	struct mint_node_query q = { .node = node };
+
+	if (ioctl(dev->fd, MINT_IOC_NODE, &q))
+		return mint_fail(err, MINT_E_SYSTEM, "cannot read the state of node%u: %s", node,
+				 strerror(errno));
+	*state = q.state;
+	return 0;
+}
+
+uint32_t mint_dev_cpu_owner(const struct mint_dev *dev, unsigned apic_id)
+{
+	if (!dev->table || apic_id >= MINT_MAX_CPUS)
+		return MINT_OWNER_NONE;
+	return dev->table->cpu[apic_id].owner;
+}
+
+uint32_t mint_dev_mem_owner(const struct mint_dev *dev, uint64_t base)
+{
+	uint32_t n = dev->table ? dev->table->nr_mem_blocks : 0;
+
+	for (uint32_t i = 0; i < n && i < MINT_MAX_MEM_BLOCKS; i++)
+		if (dev->table->mem[i].base == base)
+			return dev->table->mem[i].owner;
+	return MINT_OWNER_NONE;
+}
+
+uint64_t mint_pci_res_id(const struct mint_bdf *bdf)
+{
+	return (uint64_t)bdf->domain << 16 | (uint64_t)bdf->bus << 8 | (uint64_t)(bdf->dev << 3 | bdf->fn);
+}
+
+uint32_t mint_dev_pci_owner(const struct mint_dev *dev, const struct mint_bdf *bdf)
+{
+	uint32_t n = dev->table ? dev->table->nr_pci : 0;
+	uint8_t devfn = (uint8_t)(bdf->dev << 3 | bdf->fn);
+
+	for (uint32_t i = 0; i < n && i < MINT_MAX_PCI; i++)
+		if (dev->table->pci[i].segment == bdf->domain && dev->table->pci[i].bus == bdf->bus &&
+		    dev->table->pci[i].devfn == devfn)
+			return dev->table->pci[i].owner;
+	return MINT_OWNER_NONE;
+}
+
+const char *mint_node_state_name(uint32_t state)
+{
+	static const char *const names[] = { "unused", "booting", "running", "halted", "failed" };
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "unknown";
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * This node's handle on the Mint kernel: /dev/mint's ioctls (claim, release,
+ * node state) and a read-only mapping of the shared resource table. Absent
+ * on kernels without Mint support.
+ */
+#ifndef MINT_MINTDEV_H
+#define MINT_MINTDEV_H
+
+#include <linux/mint.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "parse.h"
+
+#define MINT_DEV_PATH "/dev/mint"
+
+struct mint_dev {
+	int fd;
+	struct mint_info info;
+	const volatile struct mint_table *table; /* other kernels write it concurrently */
+};
+
+/* MINT_E_UNSUPPORTED "this kernel has no Mint support (/dev/mint is missing)" when absent. */
+int mint_dev_open(struct mint_dev *dev, struct mint_error *err);
+void mint_dev_close(struct mint_dev *dev);
+
+/* FREE -> @node, and @node -> FREE; messages name the resource and the kernel's reason. */
+int mint_dev_claim(struct mint_dev *dev, uint32_t type, uint32_t node, uint64_t id,
+		   struct mint_error *err);
+int mint_dev_release(struct mint_dev *dev, uint32_t type, uint32_t node, uint64_t id,
+		     struct mint_error *err);
+int mint_dev_node_state(struct mint_dev *dev, uint32_t node, uint32_t *state,
+			struct mint_error *err);
+
+/* Table look-ups: owner of a CPU (APIC ID), memory block (base) or PCI function; MINT_OWNER_NONE if absent. */
+uint32_t mint_dev_cpu_owner(const struct mint_dev *dev, unsigned apic_id);
+uint32_t mint_dev_mem_owner(const struct mint_dev *dev, uint64_t base);
+uint32_t mint_dev_pci_owner(const struct mint_dev *dev, const struct mint_bdf *bdf);
+
+uint64_t mint_pci_res_id(const struct mint_bdf *bdf);
+const char *mint_node_state_name(uint32_t state);
+
+#endif

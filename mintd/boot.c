@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "boot.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cpu.h"
+#include "log.h"
+#include "memory.h"
+#include "mint_kexec.h"
+#include "mintdev.h"
+#include "ops.h"
+#include "pcidev.h"
+#include "sysfs.h"
+
+#define MAX_BLOCKS 256
+
+struct boot_job {
+	struct mintd *d;
+	const struct boot_request *req;
+	struct mint_kexec_spec spec;
+	char name[16], cmdline[1024], kernel[PATH_MAX];
+	unsigned cpus[MINT_KEXEC_MAX_CPUS];
+	size_t ncpus;
+	unsigned blocks[MAX_BLOCKS];
+	size_t nblocks;
+	struct mint_pci_release devs[BOOT_MAX_DEVS];
+	size_t nres;
+	struct table_res res[MINT_KEXEC_MAX_CPUS + MAX_BLOCKS + BOOT_MAX_DEVS];
+};
+
+/* ---- choosing what to hand over ---- */
+
+static uint16_t node_uart(int node)
+{
+	static const uint16_t ports[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 }; /* COM1..COM4 */
+
+	return node < 4 ? ports[node] : 0;
+}
+
+static int pick_cpus(struct boot_job *j, struct mint_error *err)
+{
+	const struct mint_cpuset *set = &j->req->cpus;
+
+	for (int c = mint_cpuset_next(set, 0); c >= 0; c = mint_cpuset_next(set, c + 1)) {
+		if (j->ncpus >= MINT_KEXEC_MAX_CPUS)
+			return mint_fail(err, MINT_E_INVALID, "a node can have at most %d CPUs",
+					 MINT_KEXEC_MAX_CPUS);
+		if (j->d->apic_cache[c] < 0)
+			return mint_fail(err, MINT_E_STATE,
+					 "the APIC ID of CPU %d is unknown (it was never online here)", c);
+		j->cpus[j->ncpus] = (unsigned)c;
+		j->spec.apic_ids[j->ncpus++] = (uint32_t)j->d->apic_cache[c];
+	}
+	j->spec.nr_cpus = (unsigned)j->ncpus;
+	return 0;
+}
+
+static int pick_memory(struct boot_job *j, struct mint_error *err)
+{
+	size_t idx[MAX_BLOCKS];
+	struct mint_model m;
+	int ret;
+
+	if (ops_build_model(j->d, MODEL_MEM, &m, err))
+		return -1;
+	ret = mint_model_pick_mem_range(&m, j->req->bytes, idx, MAX_BLOCKS, &j->nblocks, err);
+	for (size_t i = 0; !ret && i < j->nblocks; i++)
+		j->blocks[i] = m.mem[idx[i]].index;
+	if (!ret) {
+		j->spec.mem_base = m.mem[idx[0]].base;
+		j->spec.mem_size = j->req->bytes;
+	}
+	mint_model_free(&m);
+	return ret;
+}
+
+static int pick_devices(struct boot_job *j, struct mint_error *err)
+{
+	struct mint_model m;
+	int ret = 0;
+
+	if (ops_build_model(j->d, MODEL_PCI, &m, err))
+		return -1;
+	for (size_t i = 0; !ret && i < j->req->ndevs; i++) {
+		const struct mint_bdf *b = &j->req->devs[i];
+		const struct mint_pcidev *p = mint_model_pci(&m, b);
+		char name[MINT_BDF_STRLEN];
+
+		ret = mint_model_check_pci_release(&m, b, err);
+		if (ret)
+			break;
+		mint_format_bdf(b, name);
+		/* A secondary has no IOAPIC: only message-signalled interrupts reach it. */
+		if (!p->msi)
+			ret = mint_fail(err, MINT_E_UNSUPPORTED,
+					"PCI device %s has no MSI or MSI-X capability: a node other than node0 cannot take its interrupts",
+					name);
+		j->spec.pci[i] = (struct mint_pci_func){ .segment = b->domain,
+							 .bus = b->bus,
+							 .devfn = (uint8_t)(b->dev << 3 | b->fn) };
+	}
+	j->spec.nr_pci = (unsigned)j->req->ndevs;
+	mint_model_free(&m);
+	return ret;
+}
+
+static void default_kernel(char *buf, size_t len)
+{
+	struct utsname u;
+
+	uname(&u);
+	snprintf(buf, len, "/boot/vmlinuz-%s", u.release);
+}
+
+/* The node's command line: its console, what every Mint secondary needs, then the user's. */
+static void build_cmdline(struct boot_job *j)
+{
+	char own[4096] = "";
+	size_t n;
+
+	mint_read_file("/proc/cmdline", own, sizeof(own));
+	n = (size_t)snprintf(j->cmdline, sizeof(j->cmdline), "no_ipi_broadcast=1 tsc=reliable%s",
+			     strstr(own, "nox2apic") ? " nox2apic" : "");
+	if (node_uart(j->req->node) && n < sizeof(j->cmdline))
+		n += (size_t)snprintf(j->cmdline + n, sizeof(j->cmdline) - n,
+				      " console=ttyS%d,115200", j->req->node);
+	if (j->req->append && n < sizeof(j->cmdline))
+		snprintf(j->cmdline + n, sizeof(j->cmdline) - n, " %s", j->req->append);
+}
+
+static int prepare(struct boot_job *j, struct mint_error *err)
+{
+	char msg[512];
+	int ret;
+
+	snprintf(j->name, sizeof(j->name), "node%d", j->req->node);
+	if (j->req->kernel)
+		snprintf(j->kernel, sizeof(j->kernel), "%s", j->req->kernel);
+	else
+		default_kernel(j->kernel, sizeof(j->kernel));
+	build_cmdline(j);
+	j->spec.node_id = (uint32_t)j->req->node;
+	j->spec.name = j->name;
+	j->spec.kernel_path = j->kernel;
+	j->spec.initrd_path = j->req->initrd;
+	j->spec.cmdline = j->cmdline;
+	j->spec.uart_port = node_uart(j->req->node);
+	if (pick_cpus(j, err) || pick_memory(j, err) || pick_devices(j, err))
+		return -1;
+	/* The image, the initrd and the layout are checked before anything changes. */
+	{
+		struct mint_bzimage img;
+		uint64_t initrd_size;
+		struct mint_layout lay;
+
+		ret = mint_kexec_check(&j->spec, &img, &initrd_size, msg, sizeof(msg));
+		if (!ret)
+			ret = mint_kexec_layout(&j->spec, &img, initrd_size, &lay, msg, sizeof(msg));
+	}
+	if (ret)
+		return mint_fail(err, MINT_E_INVALID, "%s", msg);
+	return 0;
+}
+
+/* ---- steps ---- */
+
+static int step_cpu_offline(void *ctx, struct mint_error *err)
+{
+	return mint_cpu_set_online(*(unsigned *)ctx, false, err);
+}
+
+static int step_cpu_online(void *ctx, struct mint_error *err)
+{
+	return mint_cpu_set_online(*(unsigned *)ctx, true, err);
+}
+
+static int step_mem_offline(void *ctx, struct mint_error *err)
+{
+	return mint_mem_offline(*(unsigned *)ctx, 5, err);
+}
+
+static int step_mem_online(void *ctx, struct mint_error *err)
+{
+	return mint_mem_online(*(unsigned *)ctx, err);
+}
+
+static int step_start(void *ctx, struct mint_error *err)
+{
+	struct boot_job *j = ctx;
+	char msg[512];
+
+	if (mint_kexec_boot(&j->spec, msg, sizeof(msg)))
+		return mint_fail(err, MINT_E_SYSTEM, "starting %s failed: %s", j->name, msg);
+	log_msg(LOG_INFO, "%s started on APIC ID %u: %s", j->name, j->spec.apic_ids[0], j->cmdline);
+	return 0;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static int step_wait_running(void *ctx, struct mint_error *err)
+{
+	struct boot_job *j = ctx;
+	time_t deadline = time(NULL) + (time_t)j->req->timeout;
+	uint32_t state = MINT_NODE_BOOTING;
+
+	while (time(NULL) < deadline) {
+		if (mint_dev_node_state(&j->d->dev, j->spec.node_id, &state, err))
+			return -1;
+		if (state == MINT_NODE_RUNNING)
+			return 0;
+		if (state == MINT_NODE_FAILED || state == MINT_NODE_HALTED)
+			return mint_fail(err, MINT_E_SYSTEM, "%s stopped while booting (state %s)",
+					 j->name, mint_node_state_name(state));
+		sleep_ms(200);
+	}
+	return mint_fail(err, MINT_E_SYSTEM, "%s did not report running within %u s (state %s)",
+			 j->name, j->req->timeout, mint_node_state_name(state));
+}
+
+static struct table_res *add_res(struct boot_job *j, uint32_t type, uint64_t id)
+{
+	struct table_res *r = &j->res[j->nres++];
+
+	*r = (struct table_res){ .d = j->d, .type = type, .id = id, .node = j->spec.node_id };
+	return r;
+}
+
+/*
+ * Order matters for the rollback: devices and memory are given up before
+ * the CPUs, so that when a failed boot is undone the CPUs come back first
+ * (onlining sends INIT, which stops anything the new node was running)
+ * and only then memory and devices return to this node.
+ */
+static int build_plan(struct boot_job *j, struct mint_plan *p, struct mint_error *err)
+{
+	char name[MINT_BDF_STRLEN];
+	int ret = 0;
+
+	for (size_t i = 0; i < j->req->ndevs && !ret; i++) {
+		struct mint_model m;
+		struct table_res *r;
+
+		if (ops_build_model(j->d, MODEL_PCI, &m, err))
+			return -1;
+		ret = mint_pci_plan_release(p, mint_model_pci(&m, &j->req->devs[i]), &j->devs[i], err);
+		mint_model_free(&m);
+		mint_format_bdf(&j->req->devs[i], name);
+		r = add_res(j, MINT_RES_PCI, mint_pci_res_id(&j->req->devs[i]));
+		ret |= mint_plan_add(p, ops_table_release_self, ops_table_claim_self, r,
+				     "free PCI device %s in the resource table", name);
+	}
+	for (size_t i = 0; i < j->nblocks && !ret; i++) {
+		struct table_res *r = add_res(j, MINT_RES_MEM,
+					      j->spec.mem_base + i * j->d->dev.info.mem_block_size);
+
+		ret |= mint_plan_add(p, step_mem_offline, step_mem_online, &j->blocks[i],
+				     "offline memory block %u", j->blocks[i]);
+		ret |= mint_plan_add(p, ops_table_release_self, ops_table_claim_self, r,
+				     "free memory block %u in the resource table", j->blocks[i]);
+	}
+	for (size_t i = 0; i < j->ncpus && !ret; i++) {
+		struct table_res *r = add_res(j, MINT_RES_CPU, j->spec.apic_ids[i]);
+
+		ret |= mint_plan_add(p, step_cpu_offline, step_cpu_online, &j->cpus[i],
+				     "offline CPU %u", j->cpus[i]);
+		ret |= mint_plan_add(p, ops_table_release_self, ops_table_claim_self, r,
+				     "free CPU %u in the resource table", j->cpus[i]);
+	}
+	for (size_t i = 0, n = j->nres; i < n && !ret; i++)
+		ret |= mint_plan_add(p, ops_table_claim_node, ops_table_release_node, &j->res[i],
+				     "give %s %#llx to %s", j->res[i].type == MINT_RES_CPU ? "APIC ID"
+							    : j->res[i].type == MINT_RES_MEM ? "memory"
+											      : "PCI function",
+				     (unsigned long long)j->res[i].id, j->name);
+	ret |= mint_plan_add(p, step_start, NULL, j, "load and start %s", j->name);
+	ret |= mint_plan_add(p, step_wait_running, NULL, j, "wait for %s to report running",
+			     j->name);
+	if (ret && err->kind == MINT_OK)
+		mint_fail(err, MINT_E_SYSTEM, "out of memory");
+	return ret ? -1 : 0;
+}
+
+int boot_node(struct mintd *d, const struct boot_request *req, mint_plan_progress_fn progress,
+	      void *data, struct boot_result *res, struct mint_error *err)
+{
+	struct boot_job *j = calloc(1, sizeof(*j));
+	struct mint_plan plan;
+	uint32_t state;
+	int ret;
+
+	if (!j)
+		return mint_fail(err, MINT_E_SYSTEM, "out of memory");
+	j->d = d;
+	j->req = req;
+	mint_plan_init(&plan);
+	ret = mint_dev_node_state(&d->dev, (uint32_t)req->node, &state, err);
+	if (!ret && (state == MINT_NODE_BOOTING || state == MINT_NODE_RUNNING))
+		ret = mint_fail(err, MINT_E_BUSY, "node%d is already %s", req->node,
+				mint_node_state_name(state));
+	if (!ret)
+		ret = prepare(j, err);
+	if (!ret)
+		ret = build_plan(j, &plan, err);
+	if (!ret)
+		ret = mint_plan_run(&plan, progress, data, err);
+	if (!ret) {
+		res->mem_base = j->spec.mem_base;
+		res->mem_size = j->spec.mem_size;
+		snprintf(res->cmdline, sizeof(res->cmdline), "%s", j->cmdline);
+		log_msg(LOG_INFO, "%s is running", j->name);
+	}
+	mint_plan_free(&plan);
+	free(j);
+	return ret;
+}
