@@ -33,6 +33,7 @@ struct boot_job {
 	struct mint_pci_release devs[BOOT_MAX_DEVS];
 	size_t nres;
 	struct table_res res[MINT_KEXEC_MAX_CPUS + MAX_BLOCKS + BOOT_MAX_DEVS];
+	char res_desc[MINT_KEXEC_MAX_CPUS + MAX_BLOCKS + BOOT_MAX_DEVS][48];
 };
 
 /* ---- choosing what to hand over ---- */
@@ -229,10 +230,11 @@ static int step_wait_running(void *ctx, struct mint_error *err)
 			 j->name, j->req->timeout, mint_node_state_name(state));
 }
 
-static struct table_res *add_res(struct boot_job *j, uint32_t type, uint64_t id)
+static struct table_res *add_res(struct boot_job *j, uint32_t type, uint64_t id, const char *desc)
 {
-	struct table_res *r = &j->res[j->nres++];
+	struct table_res *r = &j->res[j->nres];
 
+	snprintf(j->res_desc[j->nres++], sizeof(j->res_desc[0]), "%s", desc);
 	*r = (struct table_res){ .d = j->d, .type = type, .id = id, .node = j->spec.node_id };
 	return r;
 }
@@ -257,13 +259,17 @@ static int build_plan(struct boot_job *j, struct mint_plan *p, struct mint_error
 		ret = mint_pci_plan_release(p, mint_model_pci(&m, &j->req->devs[i]), &j->devs[i], err);
 		mint_model_free(&m);
 		mint_format_bdf(&j->req->devs[i], name);
-		r = add_res(j, MINT_RES_PCI, mint_pci_res_id(&j->req->devs[i]));
+		r = add_res(j, MINT_RES_PCI, mint_pci_res_id(&j->req->devs[i]), name);
 		ret |= mint_plan_add(p, ops_table_release_self, ops_table_claim_self, r,
 				     "free PCI device %s in the resource table", name);
 	}
 	for (size_t i = 0; i < j->nblocks && !ret; i++) {
-		struct table_res *r = add_res(j, MINT_RES_MEM,
-					      j->spec.mem_base + i * j->d->dev.info.mem_block_size);
+		uint64_t base = j->spec.mem_base + i * j->d->dev.info.mem_block_size;
+		char desc[48];
+		struct table_res *r;
+
+		snprintf(desc, sizeof(desc), "memory block %u", j->blocks[i]);
+		r = add_res(j, MINT_RES_MEM, base, desc);
 
 		ret |= mint_plan_add(p, step_mem_offline, step_mem_online, &j->blocks[i],
 				     "offline memory block %u", j->blocks[i]);
@@ -271,7 +277,11 @@ static int build_plan(struct boot_job *j, struct mint_plan *p, struct mint_error
 				     "free memory block %u in the resource table", j->blocks[i]);
 	}
 	for (size_t i = 0; i < j->ncpus && !ret; i++) {
-		struct table_res *r = add_res(j, MINT_RES_CPU, j->spec.apic_ids[i]);
+		char desc[48];
+		struct table_res *r;
+
+		snprintf(desc, sizeof(desc), "CPU %u (APIC ID %u)", j->cpus[i], j->spec.apic_ids[i]);
+		r = add_res(j, MINT_RES_CPU, j->spec.apic_ids[i], desc);
 
 		ret |= mint_plan_add(p, step_cpu_offline, step_cpu_online, &j->cpus[i],
 				     "offline CPU %u", j->cpus[i]);
@@ -280,10 +290,7 @@ static int build_plan(struct boot_job *j, struct mint_plan *p, struct mint_error
 	}
 	for (size_t i = 0, n = j->nres; i < n && !ret; i++)
 		ret |= mint_plan_add(p, ops_table_claim_node, ops_table_release_node, &j->res[i],
-				     "give %s %#llx to %s", j->res[i].type == MINT_RES_CPU ? "APIC ID"
-							    : j->res[i].type == MINT_RES_MEM ? "memory"
-											      : "PCI function",
-				     (unsigned long long)j->res[i].id, j->name);
+				     "give %s to %s", j->res_desc[i], j->name);
 	ret |= mint_plan_add(p, step_start, NULL, j, "load and start %s", j->name);
 	ret |= mint_plan_add(p, step_wait_running, NULL, j, "wait for %s to report running",
 			     j->name);

@@ -1,0 +1,111 @@
+#!/bin/sh
+# shellcheck shell=dash
+# shellcheck disable=SC2317
+# boot-node: node0 boots node1 on CPUs 2,3, 512M and the second disk through
+# mintctl, keeps working meanwhile, and refuses bad boot requests cleanly.
+# node1 checks itself on COM2 (node1-init.sh, collected by host-check.sh).
+# shellcheck source=SCRIPTDIR/../../guest-lib.sh
+. "${E2E_LIB:-/e2e/guest-lib.sh}"
+
+SOCK=/run/mint/mintd.sock
+CPU=/sys/devices/system/cpu
+MIB=1024
+
+# The virtio-blk functions in address order: the first stays, the second goes to node1.
+disk_bdfs() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = 0x1af4 ] && ls -d "$d"/virtio*/block/* >/dev/null 2>&1 &&
+			echo "${d##*/}"
+	done
+}
+vdb_absent() { ! test -e /dev/vdb; }
+mintd_alive() { kill -0 "$MINTD_PID" 2>/dev/null; }
+counter() { cat /tmp/work.count; }
+counter_advances() {
+	a=$(counter)
+	sleep 2
+	[ "$(counter)" -gt "$a" ]
+}
+snapshot() {
+	SNAP_CPUS=$(online_cpu_list)
+	SNAP_MEM=$(memtotal_kib)
+	SNAP_VDB=$(test -b /dev/vdb && echo yes || echo no)
+}
+check_unchanged() {
+	_vdb=$(test -b /dev/vdb && echo yes || echo no)
+	_dm=$(($(memtotal_kib) - SNAP_MEM))
+	if [ "$(online_cpu_list)" = "$SNAP_CPUS" ] && [ "$_vdb" = "$SNAP_VDB" ] &&
+		[ "$_dm" -le 4096 ] && [ "$_dm" -ge -4096 ]; then
+		e2e_pass "$1"
+	else
+		e2e_fail "$1" "before: cpus $SNAP_CPUS, MemTotal $SNAP_MEM, vdb $SNAP_VDB; after: cpus $(online_cpu_list), MemTotal $(memtotal_kib), vdb $_vdb"
+	fi
+}
+refused() { # DESC SUBSTRING CMD...
+	_rd=$1
+	shift
+	snapshot
+	check_fails_output "$_rd" "$@"
+	check_unchanged "$_rd: nothing changed"
+}
+
+e2e_section "setup"
+check "/dev/mint exists (Mint kernel)" test -c /dev/mint
+check "modprobe pci-stub" modprobe pci-stub
+wait_until 10 test -b /dev/vdb
+set -- $(disk_bdfs)
+DISK0=${1:-}
+DISK1=${2:-}
+check "two virtio disks found ($DISK0, $DISK1)" test -n "$DISK1"
+check_eq "second disk readable in node0 before the boot" "MINT-DISK-1" "$(read_head /dev/vdb 11)"
+
+# A workload that must keep running while node1 boots.
+echo 0 >/tmp/work.count
+(n=0; while :; do n=$((n + 1)); echo $n >/tmp/work.count; sleep 0.1; done) &
+WORK_PID=$!
+
+mintd >/tmp/mintd.log 2>&1 &
+MINTD_PID=$!
+check "mintd socket appears" wait_for_socket "$SOCK" 30
+
+e2e_section "bad requests"
+BOOT="mintctl boot node1 --kernel /boot/bzImage --initrd /boot/node1.cpio.gz"
+refused "boot on CPU 0 refused" "CPU 0" $BOOT --cores 0,2 --mem 512M
+refused "boot on a missing CPU refused" "CPU 9 does not exist" $BOOT --cores 2,9 --mem 512M
+refused "boot with unaligned memory refused" "not a multiple of the 128M memory block size" $BOOT --cores 2,3 --mem 100M
+refused "boot with too much memory refused" "contiguous releasable memory" $BOOT --cores 2,3 --mem 4G
+refused "boot with a missing device refused" "PCI device 0000:00:1f.7 does not exist" $BOOT --cores 2,3 --mem 512M --dev 0000:00:1f.7
+refused "boot of a kernel that is not a bzImage refused" "bzImage" mintctl boot node1 --cores 2,3 --mem 512M --kernel /etc/passwd
+refused "boot of node0 refused" "node0 is this node" mintctl boot node0 --cores 2,3 --mem 512M --kernel /boot/bzImage
+check "mintd still alive" mintd_alive
+
+e2e_section "boot"
+MEM0=$(memtotal_kib)
+check "mintctl boot node1 --cores 2,3 --mem 512M --dev $DISK1" \
+	$BOOT --cores 2,3 --mem 512M --dev "$DISK1" --timeout 600
+printf '%s\n' "$E2E_OUT"
+check_eq "CPU 2 offline in node0" 0 "$(cat $CPU/cpu2/online)"
+check_eq "CPU 3 offline in node0" 0 "$(cat $CPU/cpu3/online)"
+check_near "node0 MemTotal down by 512M" $((MEM0 - 512 * MIB)) "$(memtotal_kib)" $((4 * MIB))
+check "/dev/vdb gone from node0" wait_until 5 vdb_absent
+check_eq "$DISK1 held by pci-stub in node0" pci-stub "$(pci_driver "$DISK1")"
+check_eq "node0 keeps its own disk" "MINT-DISK-0" "$(read_head /dev/vda 11)"
+check "node0's workload kept running" counter_advances
+check_output "status lists node1 running" "node1" sh -c "mintctl status | grep '^node1 .* running '"
+check_output "status gives node1 APIC IDs 2-3 and the disk" "$DISK1" sh -c "mintctl status | grep '^node1 .* 2-3 .* 512M '"
+check_output "status shows CPU 2 owned by node1" "node1" sh -c "mintctl status | grep '^2 '"
+check_output "status --json lists node1" '"node":"node1"' sh -c "mintctl status --json | tr -d ' \n'"
+refused "booting node1 again refused" "node1 is already running" mintctl boot node1 --cores 1 --mem 128M --kernel /boot/bzImage
+refused "releasing node1's CPU from node0 refused" "CPU 2 belongs to node1" mintctl cpu reclaim 2
+mintctl status
+
+# node1 runs its own checks on COM2; give it time before the machine powers off.
+sleep 20
+check "node0 still responsive after node1's checks" counter_advances
+kill "$WORK_PID" 2>/dev/null
+
+e2e_section "mintd.log"
+kill "$MINTD_PID" 2>/dev/null
+sleep 0.5
+sed 's/^/mintd| /' /tmp/mintd.log
+exit 0
