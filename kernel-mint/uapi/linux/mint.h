@@ -183,5 +183,11 @@ struct mint_start {
 #define MINT_IOC_NODE		_IOWR(MINT_IOC_MAGIC, 3, struct mint_node_query)
 #define MINT_IOC_LOAD		_IOW(MINT_IOC_MAGIC, 4, struct mint_load)
 #define MINT_IOC_START		_IOW(MINT_IOC_MAGIC, 5, struct mint_start)
+/*
+ * Mark a node that is still "booting" (it never reached late init, e.g.
+ * user space timed out waiting for it) as "failed", so that its
+ * resources can be released.  Argument: the node id (__u32).
+ */
+#define MINT_IOC_MARK_FAILED	_IOW(MINT_IOC_MAGIC, 6, __u32)
 
 #endif /* _UAPI_LINUX_MINT_H */
