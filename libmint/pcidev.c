@@ -228,7 +228,7 @@ void mint_pci_cleanup(void)
 	names_pacc = NULL;
 }
 
-static void fill_pcidev(struct pci_dev *pd, struct mint_pcidev *d)
+static void fill_pcidev(struct pci_dev *pd, bool names, struct mint_pcidev *d)
 {
 	pci_fill_info(pd, PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CAPS | PCI_FILL_EXT_CAPS);
 	d->bdf = (struct mint_bdf){ .domain = (uint16_t)pd->domain,
@@ -238,7 +238,7 @@ static void fill_pcidev(struct pci_dev *pd, struct mint_pcidev *d)
 	d->vendor = pd->vendor_id;
 	d->device = pd->device_id;
 	d->class = (uint32_t)pd->device_class << 8;
-	if (!pci_lookup_name(names_db(), d->name, sizeof(d->name), PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
+	if (!names || !pci_lookup_name(names_db(), d->name, sizeof(d->name), PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
 			     pd->vendor_id, pd->device_id))
 		snprintf(d->name, sizeof(d->name), "device %04x:%04x", d->vendor, d->device);
 	d->msi = pci_find_cap(pd, PCI_CAP_ID_MSI, PCI_CAP_NORMAL) ||
@@ -248,7 +248,7 @@ static void fill_pcidev(struct pci_dev *pd, struct mint_pcidev *d)
 	mint_pci_in_use(&d->bdf, d->in_use, sizeof(d->in_use));
 }
 
-int mint_pci_scan(struct mint_model *m, struct mint_error *err)
+int mint_pci_scan(struct mint_model *m, bool names, struct mint_error *err)
 {
 	struct pci_access *pacc = pci_alloc();
 	int ret = 0;
@@ -266,7 +266,7 @@ int mint_pci_scan(struct mint_model *m, struct mint_error *err)
 	for (struct pci_dev *pd = pacc->devices; pd && !ret; pd = pd->next) {
 		struct mint_pcidev d = { .owner = m->self };
 
-		fill_pcidev(pd, &d);
+		fill_pcidev(pd, names, &d);
 		if (!mint_model_add_pci(m, &d))
 			ret = mint_fail(err, MINT_E_SYSTEM, "out of memory");
 	}

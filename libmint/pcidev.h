@@ -13,8 +13,12 @@
 
 #define MINT_PCI_STUB "pci-stub"
 
-/* Add every PCI function to @m (names from libpci, driver, module, MSI, in-use reason). */
-int mint_pci_scan(struct mint_model *m, struct mint_error *err);
+/*
+ * Add every PCI function to @m (driver, module, MSI, in-use reason), and with
+ * @names their human-readable names from libpci's ID database, which is slow
+ * to load the first time: only listings need them.
+ */
+int mint_pci_scan(struct mint_model *m, bool names, struct mint_error *err);
 
 /* Free the cached PCI ID database (at exit, to keep leak checkers quiet). */
 void mint_pci_cleanup(void);

@@ -224,7 +224,7 @@ static int step_wait_running(void *ctx, struct mint_error *err)
 		if (state == MINT_NODE_FAILED || state == MINT_NODE_HALTED)
 			return mint_fail(err, MINT_E_SYSTEM, "%s stopped while booting (state %s)",
 					 j->name, mint_node_state_name(state));
-		sleep_ms(200);
+		sleep_ms(20);
 	}
 	return mint_fail(err, MINT_E_SYSTEM, "%s did not report running within %u s (state %s)",
 			 j->name, j->req->timeout, mint_node_state_name(state));

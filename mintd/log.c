@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <systemd/sd-journal.h>
 
 static bool to_journal;
@@ -25,7 +26,16 @@ void log_msg(int prio, const char *fmt, ...)
 	if (to_journal) {
 		sd_journal_printv(prio, fmt, ap);
 	} else {
-		fprintf(stderr, "mintd: %s: ", names[prio & 7]);
+		char up[32] = "";
+		FILE *f = fopen("/proc/uptime", "r");
+
+		if (f) {
+			if (!fgets(up, sizeof(up), f))
+				up[0] = 0;
+			fclose(f);
+		}
+		up[strcspn(up, " ")] = 0;
+		fprintf(stderr, "[%s] mintd: %s: ", up, names[prio & 7]);
 		vfprintf(stderr, fmt, ap);
 		fputc('\n', stderr);
 	}

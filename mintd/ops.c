@@ -37,7 +37,7 @@ static int scan_model(struct mintd *d, unsigned what, struct mint_model *m, stru
 	mint_model_init(m, d->self, block_size);
 	if (((what & MODEL_CPUS) && mint_cpu_scan(m, d->apic_cache, err)) ||
 	    ((what & MODEL_MEM) && mint_mem_scan(m, err)) ||
-	    ((what & MODEL_PCI) && mint_pci_scan(m, err))) {
+	    ((what & MODEL_PCI) && mint_pci_scan(m, what & MODEL_PCI_NAMES, err))) {
 		mint_model_free(m);
 		return -1;
 	}

@@ -13,7 +13,8 @@
 #include "pcidev.h"
 #include "plan.h"
 
-enum { MODEL_CPUS = 1, MODEL_MEM = 2, MODEL_PCI = 4, MODEL_ALL = 7 };
+/* What to scan; MODEL_PCI_NAMES adds the (slow to load) human-readable PCI names. */
+enum { MODEL_CPUS = 1, MODEL_MEM = 2, MODEL_PCI = 4, MODEL_PCI_NAMES = 8, MODEL_ALL = 15 };
 
 /* Scan the parts of the machine named by @what, then mark what this node released as FREE. */
 int ops_build_model(struct mintd *d, unsigned what, struct mint_model *m, struct mint_error *err);
