@@ -111,6 +111,19 @@ int mint_dev_node_state(struct mint_dev *dev, uint32_t node, uint32_t *state,
 	return 0;
 }
 
+int mint_dev_mark_failed(struct mint_dev *dev, uint32_t node, struct mint_error *err)
+{
+	uint32_t state;
+
+	if (!ioctl(dev->fd, MINT_IOC_MARK_FAILED, &node))
+		return 0;
+	/* Not booting any more: failed, halted or running on its own is fine too. */
+	if (errno == EBUSY && !mint_dev_node_state(dev, node, &state, NULL) &&
+	    state != MINT_NODE_BOOTING)
+		return 0;
+	return mint_fail(err, MINT_E_SYSTEM, "cannot mark node%u failed: %s", node, strerror(errno));
+}
+
 uint32_t mint_dev_cpu_owner(const struct mint_dev *dev, unsigned apic_id)
 {
 	if (!dev->table || apic_id >= MINT_MAX_CPUS)

@@ -203,6 +203,25 @@ static int step_start(void *ctx, struct mint_error *err)
 	return 0;
 }
 
+/*
+ * Undo of a start: a node that has not reported running is marked failed, so
+ * the kernel lets its resources go; onlining its CPUs afterwards (INIT/SIPI
+ * from this node) stops whatever they were still executing.
+ */
+static int step_stop(void *ctx, struct mint_error *err)
+{
+	struct boot_job *j = ctx;
+	uint32_t state;
+
+	if (mint_dev_node_state(&j->d->dev, j->spec.node_id, &state, err))
+		return -1;
+	if (state == MINT_NODE_RUNNING)
+		return mint_fail(err, MINT_E_BUSY, "%s is running; halt it from inside first",
+				 j->name);
+	return state == MINT_NODE_BOOTING ? mint_dev_mark_failed(&j->d->dev, j->spec.node_id, err)
+					  : 0;
+}
+
 static void sleep_ms(long ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
@@ -226,7 +245,10 @@ static int step_wait_running(void *ctx, struct mint_error *err)
 					 j->name, mint_node_state_name(state));
 		sleep_ms(20);
 	}
-	return mint_fail(err, MINT_E_SYSTEM, "%s did not report running within %u s (state %s)",
+	/* Stop it here so the rollback of the start can take everything back. */
+	mint_dev_mark_failed(&j->d->dev, j->spec.node_id, NULL);
+	return mint_fail(err, MINT_E_SYSTEM,
+			 "%s did not report running within %u s (state %s)",
 			 j->name, j->req->timeout, mint_node_state_name(state));
 }
 
@@ -291,7 +313,7 @@ static int build_plan(struct boot_job *j, struct mint_plan *p, struct mint_error
 	for (size_t i = 0, n = j->nres; i < n && !ret; i++)
 		ret |= mint_plan_add(p, ops_table_claim_node, ops_table_release_node, &j->res[i],
 				     "give %s to %s", j->res_desc[i], j->name);
-	ret |= mint_plan_add(p, step_start, NULL, j, "load and start %s", j->name);
+	ret |= mint_plan_add(p, step_start, step_stop, j, "load and start %s", j->name);
 	ret |= mint_plan_add(p, step_wait_running, NULL, j, "wait for %s to report running",
 			     j->name);
 	if (ret && err->kind == MINT_OK)
