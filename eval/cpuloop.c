@@ -49,7 +49,8 @@ int main(int argc, char **argv)
 		t[r] = now_ms() - t0;
 	}
 	qsort(t, (size_t)rounds, sizeof(t[0]), cmp);
-	printf("CPULOOP median %.1f ms per round (%d rounds of %ld iterations, min %.1f, max %.1f)\n",
-	       t[rounds / 2], rounds, iters, t[0], t[rounds - 1]);
+	printf(
+	    "CPULOOP median %.1f ms per round (%d rounds of %ld iterations, min %.1f, max %.1f)\n",
+	    t[rounds / 2], rounds, iters, t[0], t[rounds - 1]);
 	return sink == 42; /* keep the loop */
 }

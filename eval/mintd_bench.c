@@ -46,10 +46,10 @@ static double median(double *v, int n)
 
 static int status_call(int fd)
 {
-	struct mint_error err = { 0 };
+	struct mint_error err = {0};
 	json_object *reply = NULL;
-	int ret = mint_varlink_call(fd, MINT_INTERFACE ".Status", NULL, false, NULL, NULL, &reply,
-				    &err);
+	int ret =
+	    mint_varlink_call(fd, MINT_INTERFACE ".Status", NULL, false, NULL, NULL, &reply, &err);
 
 	json_object_put(reply);
 	if (ret)
@@ -60,7 +60,7 @@ static int status_call(int fd)
 static int bench_status(const char *sock, int n, double *persistent, double *fresh)
 {
 	double *t = calloc((size_t)n, sizeof(*t));
-	struct mint_error err = { 0 };
+	struct mint_error err = {0};
 	int fd = mint_varlink_connect(sock, &err);
 
 	if (!t || fd < 0) {
@@ -127,15 +127,16 @@ static int bench_cpu(const char *mintctl, const char *sock, int cpu, int n, doub
 {
 	double *a = calloc((size_t)n, sizeof(*a)), *b = calloc((size_t)n, sizeof(*b));
 	char cpus[16];
-	char *rel[] = { (char *)mintctl, "--socket", (char *)sock, "cpu", "release", cpus, NULL };
-	char *rec[] = { (char *)mintctl, "--socket", (char *)sock, "cpu", "reclaim", cpus, NULL };
+	char *rel[] = {(char *)mintctl, "--socket", (char *)sock, "cpu", "release", cpus, NULL};
+	char *rec[] = {(char *)mintctl, "--socket", (char *)sock, "cpu", "reclaim", cpus, NULL};
 
 	snprintf(cpus, sizeof(cpus), "%d", cpu);
 	for (int i = 0; a && b && i < n; i++) {
 		double t0 = now_us();
 
 		if (run(rel) || run(rec)) {
-			fprintf(stderr, "mintd_bench: mintctl cpu release/reclaim %d failed\n", cpu);
+			fprintf(stderr, "mintd_bench: mintctl cpu release/reclaim %d failed\n",
+				cpu);
 			return -1;
 		}
 		a[i] = now_us() - t0;
@@ -156,7 +157,7 @@ static int bench_cpu(const char *mintctl, const char *sock, int cpu, int n, doub
 
 static int cpu_call(const char *sock, const char *method, int cpu)
 {
-	struct mint_error err = { 0 };
+	struct mint_error err = {0};
 	json_object *params = json_object_new_object(), *cpus = json_object_new_array(), *reply;
 	int fd = mint_varlink_connect(sock, &err), ret;
 
@@ -177,7 +178,8 @@ static int cpu_call(const char *sock, const char *method, int cpu)
 	return 0;
 }
 
-/* The same hand-off through mintd's varlink methods: the daemon's own overhead, no process start. */
+/* The same hand-off through mintd's varlink methods: the daemon's own overhead, no process start.
+ */
 static int bench_cpu_varlink(const char *sock, int cpu, int n, double *via_mintd)
 {
 	double *a = calloc((size_t)n, sizeof(*a));
@@ -199,7 +201,7 @@ static int bench_cpu_varlink(const char *sock, int cpu, int n, double *via_mintd
 static int bench_spawn(const char *mintctl, int n, double *spawn)
 {
 	double *a = calloc((size_t)n, sizeof(*a));
-	char *argv[] = { (char *)mintctl, "--version", NULL };
+	char *argv[] = {(char *)mintctl, "--version", NULL};
 
 	for (int i = 0; a && i < n; i++) {
 		double t0 = now_us();

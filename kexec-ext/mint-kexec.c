@@ -17,22 +17,21 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: mint-kexec --node N --kernel BZIMAGE --cpus A[,B...] --mem BASE:SIZE\n"
-		"                  [--initrd FILE] [--append CMDLINE] [--name NAME]\n"
-		"                  [--uart PORT] [--pci SSSS:BB:DD.F[,...]]\n"
-		"                  [--no-claim] [--check] [--tsc-khz K] [--lapic-khz K]\n"
-		"       mint-kexec --status   (nodes, CPUs and non-node0 memory in the table)\n"
-		"       mint-kexec --node N --claim|--release cpu:APICID|mem:BASE|pci:SSSS:BB:DD.F\n"
-		"  --cpus   APIC IDs; the first one boots the node\n"
-		"  --mem    physical base and size, e.g. 0x60000000:512M\n"
-		"  --check  validate the image and print the layout, touch nothing\n");
+	fprintf(
+	    f, "usage: mint-kexec --node N --kernel BZIMAGE --cpus A[,B...] --mem BASE:SIZE\n"
+	       "                  [--initrd FILE] [--append CMDLINE] [--name NAME]\n"
+	       "                  [--uart PORT] [--pci SSSS:BB:DD.F[,...]]\n"
+	       "                  [--no-claim] [--check] [--tsc-khz K] [--lapic-khz K]\n"
+	       "       mint-kexec --status   (nodes, CPUs and non-node0 memory in the table)\n"
+	       "       mint-kexec --node N --claim|--release cpu:APICID|mem:BASE|pci:SSSS:BB:DD.F\n"
+	       "  --cpus   APIC IDs; the first one boots the node\n"
+	       "  --mem    physical base and size, e.g. 0x60000000:512M\n"
+	       "  --check  validate the image and print the layout, touch nothing\n");
 }
 
 static const char *node_state(uint32_t s)
 {
-	static const char *const names[] = { "unused", "booting", "running",
-					     "halted", "failed" };
+	static const char *const names[] = {"unused", "booting", "running", "halted", "failed"};
 
 	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
@@ -60,9 +59,8 @@ static int show_status(void)
 
 		if (n->state == MINT_NODE_UNUSED)
 			continue;
-		printf("node%u %s state=%s heartbeat=%llu boot_cpu=%u\n", i,
-		       n->name, node_state(n->state),
-		       (unsigned long long)n->heartbeat, n->boot_cpu);
+		printf("node%u %s state=%s heartbeat=%llu boot_cpu=%u\n", i, n->name,
+		       node_state(n->state), (unsigned long long)n->heartbeat, n->boot_cpu);
 	}
 	for (i = 0; i < MINT_MAX_CPUS; i++) {
 		const struct mint_cpu_entry *c = &t->cpu[i];
@@ -83,8 +81,7 @@ static int show_status(void)
 		if (m->owner == MINT_OWNER_FREE)
 			printf("mem %#llx free\n", (unsigned long long)m->base);
 		else
-			printf("mem %#llx node%u\n", (unsigned long long)m->base,
-			       m->owner);
+			printf("mem %#llx node%u\n", (unsigned long long)m->base, m->owner);
 	}
 	munmap((void *)t, MINT_TABLE_SIZE);
 	return 0;
@@ -96,7 +93,7 @@ static int parse_size(const char *s, uint64_t *out);
  * pci:SSSS:BB:DD.F */
 static int res_cmd(unsigned long op, const char *arg, uint32_t node)
 {
-	struct mint_res r = { .node = node };
+	struct mint_res r = {.node = node};
 	unsigned int s, b, d, f;
 	int fd;
 
@@ -111,8 +108,8 @@ static int res_cmd(unsigned long op, const char *arg, uint32_t node)
 			goto bad;
 		r.id = base;
 	} else if (!strncmp(arg, "pci:", 4) &&
-		   sscanf(arg + 4, "%x:%x:%x.%x", &s, &b, &d, &f) == 4 &&
-		   s <= 0xffff && b <= 0xff && d <= 31 && f <= 7) {
+		   sscanf(arg + 4, "%x:%x:%x.%x", &s, &b, &d, &f) == 4 && s <= 0xffff &&
+		   b <= 0xff && d <= 31 && f <= 7) {
 		r.type = MINT_RES_PCI;
 		r.id = (uint64_t)s << 16 | b << 8 | d << 3 | f;
 	} else {
@@ -121,8 +118,7 @@ static int res_cmd(unsigned long op, const char *arg, uint32_t node)
 	fd = open("/dev/mint", O_RDWR | O_CLOEXEC);
 	if (fd < 0 || ioctl(fd, op, &r) < 0) {
 		fprintf(stderr, "mint-kexec: %s %s for node%u: %s\n",
-			op == MINT_IOC_CLAIM ? "claim" : "release", arg, node,
-			strerror(errno));
+			op == MINT_IOC_CLAIM ? "claim" : "release", arg, node, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return 1;
@@ -145,10 +141,23 @@ static int parse_size(const char *s, uint64_t *out)
 	if (errno || end == s)
 		return -1;
 	switch (*end) {
-	case 'G': case 'g': v <<= 30; end++; break;
-	case 'M': case 'm': v <<= 20; end++; break;
-	case 'K': case 'k': v <<= 10; end++; break;
-	default: break;
+	case 'G':
+	case 'g':
+		v <<= 30;
+		end++;
+		break;
+	case 'M':
+	case 'm':
+		v <<= 20;
+		end++;
+		break;
+	case 'K':
+	case 'k':
+		v <<= 10;
+		end++;
+		break;
+	default:
+		break;
 	}
 	if (*end)
 		return -1;
@@ -159,24 +168,24 @@ static int parse_size(const char *s, uint64_t *out)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "node", required_argument, NULL, 'n' },
-		{ "name", required_argument, NULL, 'N' },
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "initrd", required_argument, NULL, 'i' },
-		{ "append", required_argument, NULL, 'a' },
-		{ "cpus", required_argument, NULL, 'c' },
-		{ "mem", required_argument, NULL, 'm' },
-		{ "uart", required_argument, NULL, 'u' },
-		{ "pci", required_argument, NULL, 'p' },
-		{ "no-claim", no_argument, NULL, 'C' },
-		{ "check", no_argument, NULL, 'x' },
-		{ "tsc-khz", required_argument, NULL, 't' },
-		{ "lapic-khz", required_argument, NULL, 'l' },
-		{ "status", no_argument, NULL, 's' },
-		{ "claim", required_argument, NULL, 'A' },
-		{ "release", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"node", required_argument, NULL, 'n'},
+	    {"name", required_argument, NULL, 'N'},
+	    {"kernel", required_argument, NULL, 'k'},
+	    {"initrd", required_argument, NULL, 'i'},
+	    {"append", required_argument, NULL, 'a'},
+	    {"cpus", required_argument, NULL, 'c'},
+	    {"mem", required_argument, NULL, 'm'},
+	    {"uart", required_argument, NULL, 'u'},
+	    {"pci", required_argument, NULL, 'p'},
+	    {"no-claim", no_argument, NULL, 'C'},
+	    {"check", no_argument, NULL, 'x'},
+	    {"tsc-khz", required_argument, NULL, 't'},
+	    {"lapic-khz", required_argument, NULL, 'l'},
+	    {"status", no_argument, NULL, 's'},
+	    {"claim", required_argument, NULL, 'A'},
+	    {"release", required_argument, NULL, 'R'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct mint_kexec_spec spec;
 	char err[512], *tok, *save, *colon;
@@ -187,11 +196,21 @@ int main(int argc, char **argv)
 	memset(&spec, 0, sizeof(spec));
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'n': spec.node_id = (uint32_t)strtoul(optarg, NULL, 0); break;
-		case 'N': spec.name = optarg; break;
-		case 'k': spec.kernel_path = optarg; break;
-		case 'i': spec.initrd_path = optarg; break;
-		case 'a': spec.cmdline = optarg; break;
+		case 'n':
+			spec.node_id = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 'N':
+			spec.name = optarg;
+			break;
+		case 'k':
+			spec.kernel_path = optarg;
+			break;
+		case 'i':
+			spec.initrd_path = optarg;
+			break;
+		case 'a':
+			spec.cmdline = optarg;
+			break;
 		case 'c':
 			for (tok = strtok_r(optarg, ",", &save); tok;
 			     tok = strtok_r(NULL, ",", &save)) {
@@ -199,8 +218,7 @@ int main(int argc, char **argv)
 					fprintf(stderr, "mint-kexec: too many CPUs\n");
 					return 2;
 				}
-				spec.apic_ids[spec.nr_cpus++] =
-					(uint32_t)strtoul(tok, NULL, 0);
+				spec.apic_ids[spec.nr_cpus++] = (uint32_t)strtoul(tok, NULL, 0);
 			}
 			break;
 		case 'm':
@@ -216,14 +234,16 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'u': spec.uart_port = (uint16_t)strtoul(optarg, NULL, 0); break;
+		case 'u':
+			spec.uart_port = (uint16_t)strtoul(optarg, NULL, 0);
+			break;
 		case 'p':
 			for (tok = strtok_r(optarg, ",", &save); tok;
 			     tok = strtok_r(NULL, ",", &save)) {
 				unsigned int s, b, d, f;
 
-				if (sscanf(tok, "%x:%x:%x.%x", &s, &b, &d, &f) != 4 ||
-				    s > 0xffff || b > 0xff || d > 31 || f > 7 ||
+				if (sscanf(tok, "%x:%x:%x.%x", &s, &b, &d, &f) != 4 || s > 0xffff ||
+				    b > 0xff || d > 31 || f > 7 ||
 				    spec.nr_pci >= MINT_KEXEC_MAX_PCI) {
 					fprintf(stderr, "mint-kexec: bad PCI function %s\n", tok);
 					return 2;
@@ -234,21 +254,36 @@ int main(int argc, char **argv)
 				spec.nr_pci++;
 			}
 			break;
-		case 'C': claim = 0; break;
-		case 'x': check = 1; break;
+		case 'C':
+			claim = 0;
+			break;
+		case 'x':
+			check = 1;
+			break;
 		case 't':
-			if (parse_size(optarg, &v)) return 2;
+			if (parse_size(optarg, &v))
+				return 2;
 			spec.tsc_khz = (uint32_t)v;
 			break;
 		case 'l':
-			if (parse_size(optarg, &v)) return 2;
+			if (parse_size(optarg, &v))
+				return 2;
 			spec.lapic_khz = (uint32_t)v;
 			break;
-		case 's': return show_status();
-		case 'A': claim_arg = optarg; break;
-		case 'R': release_arg = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 's':
+			return show_status();
+		case 'A':
+			claim_arg = optarg;
+			break;
+		case 'R':
+			release_arg = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (claim_arg || release_arg) {
@@ -280,12 +315,12 @@ int main(int argc, char **argv)
 		printf("boot protocol %u.%02u, setup %u bytes, kernel %llu bytes, init_size %#x\n",
 		       img.version >> 8, img.version & 0xff, img.setup_size,
 		       (unsigned long long)img.payload_size, img.init_size);
-		printf("kernel %#llx-%#llx entry %#llx\nboot_params %#llx cmdline %#llx setup_data %#llx\ninitrd %#llx size %llu\n",
+		printf("kernel %#llx-%#llx entry %#llx\nboot_params %#llx cmdline %#llx setup_data "
+		       "%#llx\ninitrd %#llx size %llu\n",
 		       (unsigned long long)lay.kernel, (unsigned long long)lay.kernel_end,
-		       (unsigned long long)lay.kernel + 0x200,
-		       (unsigned long long)lay.boot_params, (unsigned long long)lay.cmdline,
-		       (unsigned long long)lay.setup_data, (unsigned long long)lay.initrd,
-		       (unsigned long long)lay.initrd_size);
+		       (unsigned long long)lay.kernel + 0x200, (unsigned long long)lay.boot_params,
+		       (unsigned long long)lay.cmdline, (unsigned long long)lay.setup_data,
+		       (unsigned long long)lay.initrd, (unsigned long long)lay.initrd_size);
 		return 0;
 	}
 	if (claim) {
@@ -300,7 +335,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mint-kexec: %s\n", err);
 		return 1;
 	}
-	printf("mint-kexec: node%u started on APIC ID %u\n", spec.node_id,
-	       spec.apic_ids[0]);
+	printf("mint-kexec: node%u started on APIC ID %u\n", spec.node_id, spec.apic_ids[0]);
 	return 0;
 }

@@ -21,47 +21,47 @@
 #include <linux/mint.h>
 
 #define MINT_KEXEC_MAX_CPUS MINT_BOOT_MAX_CPUS
-#define MINT_KEXEC_MAX_PCI MINT_BOOT_MAX_PCI
+#define MINT_KEXEC_MAX_PCI  MINT_BOOT_MAX_PCI
 
 struct mint_kexec_spec {
-	uint32_t node_id;          /* 1..MINT_MAX_NODES-1 */
-	const char *name;          /* node name, may be NULL */
-	const char *kernel_path;   /* bzImage */
-	const char *initrd_path;   /* may be NULL */
-	const char *cmdline;       /* may be NULL */
+	uint32_t node_id;			/* 1..MINT_MAX_NODES-1 */
+	const char *name;			/* node name, may be NULL */
+	const char *kernel_path;		/* bzImage */
+	const char *initrd_path;		/* may be NULL */
+	const char *cmdline;			/* may be NULL */
 	uint32_t apic_ids[MINT_KEXEC_MAX_CPUS]; /* [0] boots first */
 	unsigned int nr_cpus;
-	uint64_t mem_base;         /* block aligned */
-	uint64_t mem_size;         /* multiple of the memory block size */
-	uint16_t uart_port;        /* e.g. 0x2f8 for COM2, 0: none */
+	uint64_t mem_base;  /* block aligned */
+	uint64_t mem_size;  /* multiple of the memory block size */
+	uint16_t uart_port; /* e.g. 0x2f8 for COM2, 0: none */
 	struct mint_pci_func pci[MINT_KEXEC_MAX_PCI];
 	unsigned int nr_pci;
 	/* 0: take them from the running kernel (MINT_IOC_INFO) */
 	uint32_t tsc_khz;
 	uint32_t lapic_khz;
-	const char *dev_path;      /* NULL: /dev/mint */
+	const char *dev_path; /* NULL: /dev/mint */
 };
 
 /* What the parser learned about a bzImage. */
 struct mint_bzimage {
-	uint16_t version;          /* boot protocol, e.g. 0x020f */
+	uint16_t version; /* boot protocol, e.g. 0x020f */
 	uint8_t setup_sects;
-	uint32_t setup_size;       /* bytes of real-mode setup incl. boot sector */
-	uint32_t payload_offset;   /* == setup_size */
-	uint64_t payload_size;     /* protected-mode kernel bytes in the file */
-	uint32_t init_size;        /* memory the kernel needs from its load address */
+	uint32_t setup_size;	 /* bytes of real-mode setup incl. boot sector */
+	uint32_t payload_offset; /* == setup_size */
+	uint64_t payload_size;	 /* protected-mode kernel bytes in the file */
+	uint32_t init_size;	 /* memory the kernel needs from its load address */
 	uint32_t kernel_alignment;
-	uint32_t cmdline_size;     /* max command line length (without NUL) */
+	uint32_t cmdline_size; /* max command line length (without NUL) */
 	uint32_t initrd_addr_max;
 	uint16_t xloadflags;
-	uint32_t header_len;       /* bytes of setup header (from 0x1f1) */
+	uint32_t header_len; /* bytes of setup header (from 0x1f1) */
 };
 
 /* Where the segments go in physical memory. */
 struct mint_layout {
-	uint64_t kernel;           /* load address; 64-bit entry = kernel + 0x200 */
-	uint64_t kernel_end;       /* kernel + init_size */
-	uint64_t boot_params;      /* one page */
+	uint64_t kernel;      /* load address; 64-bit entry = kernel + 0x200 */
+	uint64_t kernel_end;  /* kernel + init_size */
+	uint64_t boot_params; /* one page */
 	uint64_t cmdline;
 	uint64_t setup_data;
 	uint64_t initrd;
@@ -80,39 +80,34 @@ struct mint_node_env {
 };
 
 #define MINT_BOOT_PARAMS_SIZE 4096
-#define MINT_SETUP_DATA_SIZE (16 + sizeof(struct mint_boot_info))
+#define MINT_SETUP_DATA_SIZE  (16 + sizeof(struct mint_boot_info))
 
-int mint_bzimage_parse(const uint8_t *buf, size_t len, const char *name,
-		       struct mint_bzimage *img, char *err, size_t errlen);
+int mint_bzimage_parse(const uint8_t *buf, size_t len, const char *name, struct mint_bzimage *img,
+		       char *err, size_t errlen);
 
 /* Validate the spec's paths and values before anything is touched. */
-int mint_kexec_check(const struct mint_kexec_spec *spec,
-		     struct mint_bzimage *img, uint64_t *initrd_size,
-		     char *err, size_t errlen);
+int mint_kexec_check(const struct mint_kexec_spec *spec, struct mint_bzimage *img,
+		     uint64_t *initrd_size, char *err, size_t errlen);
 
-int mint_kexec_layout(const struct mint_kexec_spec *spec,
-		      const struct mint_bzimage *img, uint64_t initrd_size,
-		      struct mint_layout *lay, char *err, size_t errlen);
+int mint_kexec_layout(const struct mint_kexec_spec *spec, const struct mint_bzimage *img,
+		      uint64_t initrd_size, struct mint_layout *lay, char *err, size_t errlen);
 
 /*
  * Build boot_params (MINT_BOOT_PARAMS_SIZE bytes) and the Mint setup_data
  * (MINT_SETUP_DATA_SIZE bytes) for the node.  image is the start of the
  * bzImage (at least img->header_len + 0x1f1 bytes).
  */
-int mint_kexec_build(const struct mint_kexec_spec *spec,
-		     const struct mint_bzimage *img, const uint8_t *image,
-		     const struct mint_layout *lay,
-		     const struct mint_node_env *env, uint8_t *boot_params,
-		     uint8_t *setup_data, char *err, size_t errlen);
+int mint_kexec_build(const struct mint_kexec_spec *spec, const struct mint_bzimage *img,
+		     const uint8_t *image, const struct mint_layout *lay,
+		     const struct mint_node_env *env, uint8_t *boot_params, uint8_t *setup_data,
+		     char *err, size_t errlen);
 
 /* Release the spec's CPUs, memory blocks and PCI functions from this
  * node (they must be offline/unbound already) and claim them for the
  * spec's node. */
-int mint_kexec_claim(const struct mint_kexec_spec *spec, char *err,
-		     size_t errlen);
+int mint_kexec_claim(const struct mint_kexec_spec *spec, char *err, size_t errlen);
 
 /* Check, build, load and start.  Resources must already be claimed. */
-int mint_kexec_boot(const struct mint_kexec_spec *spec, char *err,
-		    size_t errlen);
+int mint_kexec_boot(const struct mint_kexec_spec *spec, char *err, size_t errlen);
 
 #endif /* MINT_KEXEC_H */

@@ -69,10 +69,10 @@ int mint_cpu_scan(struct mint_model *m, int *apic_cache, struct mint_error *err)
 
 	for (int c = mint_cpuset_next(&present, 0); c >= 0; c = mint_cpuset_next(&present, c + 1)) {
 		struct mint_cpu cpu = {
-			.id = (unsigned)c,
-			.apic_id = apic_cache[c],
-			.online = mint_cpuset_has(&online, (unsigned)c),
-			.owner = m->self,
+		    .id = (unsigned)c,
+		    .apic_id = apic_cache[c],
+		    .online = mint_cpuset_has(&online, (unsigned)c),
+		    .owner = m->self,
 		};
 
 		snprintf(path, sizeof(path), CPU_SYSFS "/cpu%d/online", c);

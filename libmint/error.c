@@ -5,14 +5,14 @@
 #include <string.h>
 
 static const char *const kind_names[] = {
-	[MINT_OK] = "Ok",
-	[MINT_E_INVALID] = "InvalidArgument",
-	[MINT_E_NOTFOUND] = "NoSuchResource",
-	[MINT_E_BUSY] = "ResourceBusy",
-	[MINT_E_STATE] = "WrongState",
-	[MINT_E_PERM] = "PermissionDenied",
-	[MINT_E_UNSUPPORTED] = "NotSupported",
-	[MINT_E_SYSTEM] = "SystemError",
+    [MINT_OK] = "Ok",
+    [MINT_E_INVALID] = "InvalidArgument",
+    [MINT_E_NOTFOUND] = "NoSuchResource",
+    [MINT_E_BUSY] = "ResourceBusy",
+    [MINT_E_STATE] = "WrongState",
+    [MINT_E_PERM] = "PermissionDenied",
+    [MINT_E_UNSUPPORTED] = "NotSupported",
+    [MINT_E_SYSTEM] = "SystemError",
 };
 
 int mint_fail(struct mint_error *err, enum mint_errkind kind, const char *fmt, ...)

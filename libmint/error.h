@@ -11,13 +11,13 @@
 
 enum mint_errkind {
 	MINT_OK = 0,
-	MINT_E_INVALID,     /* the request itself is wrong (parse, range, alignment) */
+	MINT_E_INVALID,	    /* the request itself is wrong (parse, range, alignment) */
 	MINT_E_NOTFOUND,    /* names a resource that does not exist */
-	MINT_E_BUSY,        /* resource in use or owned by someone else */
-	MINT_E_STATE,       /* resource not in the state the request needs */
-	MINT_E_PERM,        /* caller may not do this */
+	MINT_E_BUSY,	    /* resource in use or owned by someone else */
+	MINT_E_STATE,	    /* resource not in the state the request needs */
+	MINT_E_PERM,	    /* caller may not do this */
 	MINT_E_UNSUPPORTED, /* this kernel or machine cannot do it */
-	MINT_E_SYSTEM,      /* the kernel refused or an I/O call failed */
+	MINT_E_SYSTEM,	    /* the kernel refused or an I/O call failed */
 };
 
 #define MINT_ERR_MSG_MAX 512
@@ -29,11 +29,11 @@ struct mint_error {
 
 /* Fill @err (may be NULL) and return -1, so callers can "return mint_fail(...)". */
 int mint_fail(struct mint_error *err, enum mint_errkind kind, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Append "; <text>" to an existing message (used when a rollback also fails). */
 void mint_error_append(struct mint_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 void mint_error_clear(struct mint_error *err);
 

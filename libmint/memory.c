@@ -80,7 +80,7 @@ static bool all_ram(const struct ram_ranges *r, uint64_t base, uint64_t size)
 static int scan_block(struct mint_model *m, unsigned index, const struct ram_ranges *ram,
 		      struct mint_error *err)
 {
-	struct mint_memblock b = { .index = index, .owner = m->self };
+	struct mint_memblock b = {.index = index, .owner = m->self};
 	char path[128], buf[128];
 	uint64_t removable = 1;
 
@@ -127,7 +127,7 @@ int mint_mem_scan(struct mint_model *m, struct mint_error *err)
 
 static void pause_ms(unsigned ms)
 {
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
 
 	nanosleep(&ts, NULL);
 }

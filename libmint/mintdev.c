@@ -19,7 +19,8 @@ int mint_dev_open(struct mint_dev *dev, struct mint_error *err)
 
 		if (e == ENOENT)
 			return mint_fail(err, MINT_E_UNSUPPORTED,
-					 "this kernel has no Mint support (" MINT_DEV_PATH " is missing)");
+					 "this kernel has no Mint support (" MINT_DEV_PATH
+					 " is missing)");
 		return mint_fail(err, e == EACCES || e == EPERM ? MINT_E_PERM : MINT_E_SYSTEM,
 				 "cannot open " MINT_DEV_PATH ": %s", strerror(e));
 	}
@@ -41,7 +42,8 @@ int mint_dev_open(struct mint_dev *dev, struct mint_error *err)
 	dev->table = map;
 	if (dev->table->magic != MINT_TABLE_MAGIC) {
 		mint_dev_close(dev);
-		return mint_fail(err, MINT_E_SYSTEM, "the Mint resource table has a bad magic number");
+		return mint_fail(err, MINT_E_SYSTEM,
+				 "the Mint resource table has a bad magic number");
 	}
 	return 0;
 }
@@ -71,7 +73,7 @@ static const char *res_name(uint32_t type)
 static int res_ioctl(struct mint_dev *dev, unsigned long op, uint32_t type, uint32_t node,
 		     uint64_t id, struct mint_error *err)
 {
-	struct mint_res r = { .type = type, .node = node, .id = id };
+	struct mint_res r = {.type = type, .node = node, .id = id};
 	const char *what = op == MINT_IOC_CLAIM ? "claim" : "release";
 	int e;
 
@@ -102,7 +104,7 @@ int mint_dev_release(struct mint_dev *dev, uint32_t type, uint32_t node, uint64_
 int mint_dev_node_state(struct mint_dev *dev, uint32_t node, uint32_t *state,
 			struct mint_error *err)
 {
-	struct mint_node_query q = { .node = node };
+	struct mint_node_query q = {.node = node};
 
 	if (ioctl(dev->fd, MINT_IOC_NODE, &q))
 		return mint_fail(err, MINT_E_SYSTEM, "cannot read the state of node%u: %s", node,
@@ -121,7 +123,8 @@ int mint_dev_mark_failed(struct mint_dev *dev, uint32_t node, struct mint_error 
 	if (errno == EBUSY && !mint_dev_node_state(dev, node, &state, NULL) &&
 	    state != MINT_NODE_BOOTING)
 		return 0;
-	return mint_fail(err, MINT_E_SYSTEM, "cannot mark node%u failed: %s", node, strerror(errno));
+	return mint_fail(err, MINT_E_SYSTEM, "cannot mark node%u failed: %s", node,
+			 strerror(errno));
 }
 
 uint32_t mint_dev_cpu_owner(const struct mint_dev *dev, unsigned apic_id)
@@ -143,7 +146,8 @@ uint32_t mint_dev_mem_owner(const struct mint_dev *dev, uint64_t base)
 
 uint64_t mint_pci_res_id(const struct mint_bdf *bdf)
 {
-	return (uint64_t)bdf->domain << 16 | (uint64_t)bdf->bus << 8 | (uint64_t)(bdf->dev << 3 | bdf->fn);
+	return (uint64_t)bdf->domain << 16 | (uint64_t)bdf->bus << 8 |
+	       (uint64_t)(bdf->dev << 3 | bdf->fn);
 }
 
 uint32_t mint_dev_pci_owner(const struct mint_dev *dev, const struct mint_bdf *bdf)
@@ -152,15 +156,15 @@ uint32_t mint_dev_pci_owner(const struct mint_dev *dev, const struct mint_bdf *b
 	uint8_t devfn = (uint8_t)(bdf->dev << 3 | bdf->fn);
 
 	for (uint32_t i = 0; i < n && i < MINT_MAX_PCI; i++)
-		if (dev->table->pci[i].segment == bdf->domain && dev->table->pci[i].bus == bdf->bus &&
-		    dev->table->pci[i].devfn == devfn)
+		if (dev->table->pci[i].segment == bdf->domain &&
+		    dev->table->pci[i].bus == bdf->bus && dev->table->pci[i].devfn == devfn)
 			return dev->table->pci[i].owner;
 	return MINT_OWNER_NONE;
 }
 
 const char *mint_node_state_name(uint32_t state)
 {
-	static const char *const names[] = { "unused", "booting", "running", "halted", "failed" };
+	static const char *const names[] = {"unused", "booting", "running", "halted", "failed"};
 
 	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "unknown";
 }

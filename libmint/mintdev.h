@@ -37,7 +37,8 @@ int mint_dev_node_state(struct mint_dev *dev, uint32_t node, uint32_t *state,
 /* A node stuck in "booting" becomes "failed", so that its resources can be taken back. */
 int mint_dev_mark_failed(struct mint_dev *dev, uint32_t node, struct mint_error *err);
 
-/* Table look-ups: owner of a CPU (APIC ID), memory block (base) or PCI function; MINT_OWNER_NONE if absent. */
+/* Table look-ups: owner of a CPU (APIC ID), memory block (base) or PCI function; MINT_OWNER_NONE if
+ * absent. */
 uint32_t mint_dev_cpu_owner(const struct mint_dev *dev, unsigned apic_id);
 uint32_t mint_dev_mem_owner(const struct mint_dev *dev, uint64_t base);
 uint32_t mint_dev_pci_owner(const struct mint_dev *dev, const struct mint_bdf *bdf);

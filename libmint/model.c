@@ -428,9 +428,11 @@ int mint_model_pick_mem_range(const struct mint_model *m, uint64_t bytes, size_t
 	need = bytes / m->block_size;
 	if (need > cap)
 		return mint_fail(err, MINT_E_INVALID,
-				 "%" PRIu64 " bytes need %zu memory blocks, at most %zu are supported",
+				 "%" PRIu64
+				 " bytes need %zu memory blocks, at most %zu are supported",
 				 bytes, need, cap);
-	/* Walk runs of releasable neighbours; the window ending at the run's top is the candidate. */
+	/* Walk runs of releasable neighbours; the window ending at the run's top is the candidate.
+	 */
 	for (size_t i = 0, run = 0; i < m->nmem; i++) {
 		bool movable = true;
 

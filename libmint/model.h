@@ -20,19 +20,19 @@
 #define MINT_FREE (-1)
 
 struct mint_cpu {
-	unsigned id;       /* logical CPU number in this kernel */
-	int apic_id;       /* -1 when unknown (CPU never came online here) */
+	unsigned id; /* logical CPU number in this kernel */
+	int apic_id; /* -1 when unknown (CPU never came online here) */
 	bool online;
 	bool hotpluggable; /* sysfs has cpuN/online */
-	int owner;         /* node id or MINT_FREE */
+	int owner;	   /* node id or MINT_FREE */
 };
 
 struct mint_memblock {
-	unsigned index;  /* /sys/devices/system/memory/memory<index> */
-	uint64_t base;   /* physical address = index * block_size */
+	unsigned index; /* /sys/devices/system/memory/memory<index> */
+	uint64_t base;	/* physical address = index * block_size */
 	bool online;
-	bool removable;  /* the kernel may be able to offline it */
-	bool movable;    /* lies in ZONE_MOVABLE: offlining is expected to succeed */
+	bool removable; /* the kernel may be able to offline it */
+	bool movable;	/* lies in ZONE_MOVABLE: offlining is expected to succeed */
 	int owner;
 };
 
@@ -40,17 +40,17 @@ struct mint_pcidev {
 	struct mint_bdf bdf;
 	uint16_t vendor;
 	uint16_t device;
-	uint32_t class; /* 24-bit class code */
-	char name[128];   /* human-readable, from libpci */
+	uint32_t class;	  /* 24-bit class code */
+	char name[128];	  /* human-readable, from libpci */
 	char driver[64];  /* bound driver, "" when none */
 	char module[64];  /* module providing the driver, "" when built in or none */
 	char in_use[160]; /* non-empty: why it must not be released now */
-	bool msi;         /* has an MSI or MSI-X capability */
+	bool msi;	  /* has an MSI or MSI-X capability */
 	int owner;
 };
 
 struct mint_model {
-	int self;            /* id of the node this model belongs to */
+	int self;	     /* id of the node this model belongs to */
 	uint64_t block_size; /* memory block size in bytes */
 	size_t ncpus;
 	struct mint_cpu *cpus; /* sorted by id */
@@ -86,8 +86,8 @@ struct mint_pcidev *mint_model_pci(const struct mint_model *m, const struct mint
  */
 int mint_model_check_cpu_release(const struct mint_model *m, const struct mint_cpuset *cpus,
 				 struct mint_error *err);
-/*   unknown -> NOTFOUND; owned by self -> MINT_E_STATE "CPU 3 is not released (it is in use by node0)";
- *   owned elsewhere -> BUSY "CPU 3 belongs to node1". */
+/*   unknown -> NOTFOUND; owned by self -> MINT_E_STATE "CPU 3 is not released (it is in use by
+ * node0)"; owned elsewhere -> BUSY "CPU 3 belongs to node1". */
 int mint_model_check_cpu_reclaim(const struct mint_model *m, const struct mint_cpuset *cpus,
 				 struct mint_error *err);
 

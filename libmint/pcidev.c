@@ -149,8 +149,8 @@ static bool disk_busy(const char *disk, char *why, size_t len)
 		if (strncmp(de->d_name, disk, strlen(disk)))
 			continue;
 		snprintf(partdir, sizeof(partdir), "%s/%s", sysdir, de->d_name);
-		busy = read_blockdev(partdir, de->d_name, &b) &&
-		       blockdev_busy(partdir, &b, why, len);
+		busy =
+		    read_blockdev(partdir, de->d_name, &b) && blockdev_busy(partdir, &b, why, len);
 	}
 	closedir(d);
 	return busy;
@@ -231,15 +231,14 @@ void mint_pci_cleanup(void)
 static void fill_pcidev(struct pci_dev *pd, bool names, struct mint_pcidev *d)
 {
 	pci_fill_info(pd, PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CAPS | PCI_FILL_EXT_CAPS);
-	d->bdf = (struct mint_bdf){ .domain = (uint16_t)pd->domain,
-				    .bus = pd->bus,
-				    .dev = pd->dev,
-				    .fn = pd->func };
+	d->bdf = (struct mint_bdf){
+	    .domain = (uint16_t)pd->domain, .bus = pd->bus, .dev = pd->dev, .fn = pd->func};
 	d->vendor = pd->vendor_id;
 	d->device = pd->device_id;
 	d->class = (uint32_t)pd->device_class << 8;
-	if (!names || !pci_lookup_name(names_db(), d->name, sizeof(d->name), PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
-			     pd->vendor_id, pd->device_id))
+	if (!names ||
+	    !pci_lookup_name(names_db(), d->name, sizeof(d->name),
+			     PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE, pd->vendor_id, pd->device_id))
 		snprintf(d->name, sizeof(d->name), "device %04x:%04x", d->vendor, d->device);
 	d->msi = pci_find_cap(pd, PCI_CAP_ID_MSI, PCI_CAP_NORMAL) ||
 		 pci_find_cap(pd, PCI_CAP_ID_MSIX, PCI_CAP_NORMAL);
@@ -264,7 +263,7 @@ int mint_pci_scan(struct mint_model *m, bool names, struct mint_error *err)
 	pci_init(pacc);
 	pci_scan_bus(pacc);
 	for (struct pci_dev *pd = pacc->devices; pd && !ret; pd = pd->next) {
-		struct mint_pcidev d = { .owner = m->self };
+		struct mint_pcidev d = {.owner = m->self};
 
 		fill_pcidev(pd, names, &d);
 		if (!mint_model_add_pci(m, &d))
@@ -288,7 +287,7 @@ static int write_bdf(const char *attr_path, const struct mint_bdf *bdf, const ch
 /* Wait briefly for the driver link to become @want ("" = unbound). */
 static bool driver_becomes(const struct mint_bdf *bdf, const char *want)
 {
-	struct timespec ts = { .tv_nsec = 20 * 1000000L };
+	struct timespec ts = {.tv_nsec = 20 * 1000000L};
 	char drv[64];
 
 	for (int i = 0; i < 100; i++) {
@@ -422,8 +421,8 @@ static int step_unload_module(void *ctx, struct mint_error *err)
 			 "module %s kept: other devices use %s", rel->module, rel->driver);
 		return 0;
 	}
-	ret = mint_module_unload_unused(rel->module, rel->module_note, sizeof(rel->module_note),
-					err);
+	ret =
+	    mint_module_unload_unused(rel->module, rel->module_note, sizeof(rel->module_note), err);
 	if (ret < 0)
 		return -1;
 	rel->module_unloaded = ret;
@@ -455,8 +454,8 @@ int mint_pci_plan_release(struct mint_plan *plan, const struct mint_pcidev *dev,
 	if (rel->driver[0])
 		ret |= mint_plan_add(plan, step_unbind, step_rebind, rel, "unbind %s from %s",
 				     rel->driver, name);
-	ret |= mint_plan_add(plan, step_stub_claim, step_stub_unclaim, rel,
-			     "claim %s with %s", name, MINT_PCI_STUB);
+	ret |= mint_plan_add(plan, step_stub_claim, step_stub_unclaim, rel, "claim %s with %s",
+			     name, MINT_PCI_STUB);
 	if (rel->module[0])
 		ret |= mint_plan_add(plan, step_unload_module, step_reload_module, rel,
 				     "unload module %s", rel->module);

@@ -15,8 +15,8 @@
 typedef int (*mint_step_fn)(void *ctx, struct mint_error *err);
 
 struct mint_step {
-	char desc[96];    /* "offline CPU 3" */
-	mint_step_fn run; /* returns 0 or -1 with @err filled */
+	char desc[96];	   /* "offline CPU 3" */
+	mint_step_fn run;  /* returns 0 or -1 with @err filled */
 	mint_step_fn undo; /* may be NULL when there is nothing to undo */
 	void *ctx;
 };

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define STATE_FILE "state.json"
+#define STATE_FILE    "state.json"
 #define STATE_VERSION 1
 
 void mint_state_init(struct mint_state *st)
@@ -93,7 +93,7 @@ static int parse_devs(json_object *arr, struct mint_state *st)
 {
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		json_object *o = json_object_array_get_idx(arr, i);
-		struct mint_pci_release rel = { 0 };
+		struct mint_pci_release rel = {0};
 		const char *addr = get_str(o, "address");
 		const char *drv = get_str(o, "driver");
 		const char *mod = get_str(o, "module");
@@ -118,7 +118,8 @@ static int parse_state(json_object *root, struct mint_state *st)
 	    !json_object_object_get_ex(root, "released_memory_blocks", &mem) ||
 	    !json_object_object_get_ex(root, "released_devices", &devs) ||
 	    !json_object_is_type(cpus, json_type_array) ||
-	    !json_object_is_type(mem, json_type_array) || !json_object_is_type(devs, json_type_array))
+	    !json_object_is_type(mem, json_type_array) ||
+	    !json_object_is_type(devs, json_type_array))
 		return -1;
 	for (size_t i = 0; i < json_object_array_length(cpus); i++) {
 		int c = json_object_get_int(json_object_array_get_idx(cpus, i));

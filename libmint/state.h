@@ -12,7 +12,7 @@
 #include "error.h"
 #include "pcidev.h"
 
-#define MINT_STATE_MAX_MEM 4096
+#define MINT_STATE_MAX_MEM  4096
 #define MINT_STATE_MAX_DEVS 64
 
 struct mint_state {

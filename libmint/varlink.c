@@ -85,7 +85,7 @@ int mint_varlink_send(int fd, json_object *msg)
 
 int mint_varlink_connect(const char *path, struct mint_error *err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd, e;
 
 	if (strlen(path) >= sizeof(sa.sun_path))
@@ -106,7 +106,7 @@ int mint_varlink_connect(const char *path, struct mint_error *err)
 
 static int read_message(int fd, struct mint_msgbuf *mb, char **msg, struct mint_error *err)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 	int r;
 
 	while ((r = mint_msgbuf_next(mb, msg)) == 0) {

@@ -16,8 +16,8 @@
 
 #include "error.h"
 
-#define MINT_INTERFACE "io.mint.Node"
-#define MINT_SOCKET_PATH "/run/mint/mintd.sock"
+#define MINT_INTERFACE	     "io.mint.Node"
+#define MINT_SOCKET_PATH     "/run/mint/mintd.sock"
 #define MINT_VARLINK_MAX_MSG (1u << 20) /* larger messages are refused */
 
 /* Accumulates bytes from a stream until whole NUL-terminated messages are there. */

@@ -9,8 +9,8 @@
 #include "mintctl.h"
 #include "parse.h"
 
-#define BOOT_USAGE                                                                               \
-	"boot NODE --cores LIST --mem SIZE [--dev BDF]... [--kernel FILE] [--initrd FILE] "     \
+#define BOOT_USAGE                                                                                 \
+	"boot NODE --cores LIST --mem SIZE [--dev BDF]... [--kernel FILE] [--initrd FILE] "        \
 	"[--append CMDLINE] [--timeout SECONDS]"
 #define MAX_BOOT_DEVS 32
 
@@ -27,7 +27,7 @@ struct boot_args {
 static int opt_cores(void *data, const char *arg)
 {
 	struct boot_args *b = data;
-	struct mint_error err = { 0 };
+	struct mint_error err = {0};
 
 	if (mint_parse_cpulist(arg, &b->cores, &err))
 		return ctl_usage_error(BOOT_USAGE, "--cores: %s", err.msg);
@@ -38,7 +38,7 @@ static int opt_cores(void *data, const char *arg)
 static int opt_mem(void *data, const char *arg)
 {
 	struct boot_args *b = data;
-	struct mint_error err = { 0 };
+	struct mint_error err = {0};
 
 	if (mint_parse_size(arg, &b->bytes, &err))
 		return ctl_usage_error(BOOT_USAGE, "--mem: %s", err.msg);
@@ -49,7 +49,7 @@ static int opt_mem(void *data, const char *arg)
 static int opt_dev(void *data, const char *arg)
 {
 	struct boot_args *b = data;
-	struct mint_error err = { 0 };
+	struct mint_error err = {0};
 	struct mint_bdf bdf;
 
 	if (mint_parse_bdf(arg, &bdf, &err))
@@ -84,17 +84,16 @@ static int opt_timeout(void *data, const char *arg)
 	long t = strtol(arg, &end, 10);
 
 	if (end == arg || *end || t <= 0 || t > 86400)
-		return ctl_usage_error(BOOT_USAGE, "--timeout: \"%s\" is not a number of seconds (1-86400)", arg);
+		return ctl_usage_error(
+		    BOOT_USAGE, "--timeout: \"%s\" is not a number of seconds (1-86400)", arg);
 	((struct boot_args *)data)->timeout = (int)t;
 	return 0;
 }
 
 static const struct cmd_option boot_options[] = {
-	{ "timeout", true, opt_timeout },
-	{ "cores", true, opt_cores },	{ "mem", true, opt_mem },
-	{ "dev", true, opt_dev },	{ "kernel", true, opt_kernel },
-	{ "initrd", true, opt_initrd }, { "append", true, opt_append },
-	{ NULL, false, NULL },
+    {"timeout", true, opt_timeout}, {"cores", true, opt_cores},	  {"mem", true, opt_mem},
+    {"dev", true, opt_dev},	    {"kernel", true, opt_kernel}, {"initrd", true, opt_initrd},
+    {"append", true, opt_append},   {NULL, false, NULL},
 };
 
 /* mintd runs elsewhere (other cwd): hand it absolute paths, and catch typos here. */
@@ -153,8 +152,8 @@ static void print_booted(const char *node, const struct boot_args *b, json_objec
 
 int cmd_boot(struct ctl *ctl, int argc, char **argv)
 {
-	struct mint_error err = { 0 };
-	struct boot_args b = { 0 };
+	struct mint_error err = {0};
+	struct boot_args b = {0};
 	json_object *params, *reply;
 	int first, node, ret;
 

@@ -11,7 +11,7 @@
 
 enum action { RELEASE, RECLAIM };
 
-static const char *const action_verb[] = { "released", "reclaimed" };
+static const char *const action_verb[] = {"released", "reclaimed"};
 
 /* Common front part: "<kind> release|reclaim ARG"; returns the argument or NULL with *ret set. */
 static const char *parse_action(struct ctl *ctl, int argc, char **argv, const char *usage,
@@ -38,7 +38,7 @@ static const char *parse_action(struct ctl *ctl, int argc, char **argv, const ch
 	}
 	if (first + 2 != argc) {
 		*ret = ctl_usage_error(usage, first + 1 >= argc ? "missing argument"
-							    : "too many arguments");
+								: "too many arguments");
 		return NULL;
 	}
 	return argv[first + 1];
@@ -50,9 +50,9 @@ static const char *parse_action(struct ctl *ctl, int argc, char **argv, const ch
 
 int cmd_cpu(struct ctl *ctl, int argc, char **argv)
 {
-	static const char *const methods[] = { MINT_INTERFACE ".ReleaseCpus",
-					       MINT_INTERFACE ".ReclaimCpus" };
-	struct mint_error err = { 0 };
+	static const char *const methods[] = {MINT_INTERFACE ".ReleaseCpus",
+					      MINT_INTERFACE ".ReclaimCpus"};
+	struct mint_error err = {0};
 	struct mint_cpuset set;
 	json_object *params, *arr, *reply;
 	char list[256];
@@ -77,7 +77,8 @@ int cmd_cpu(struct ctl *ctl, int argc, char **argv)
 	if (ctl->json)
 		ctl_print_json(reply);
 	else
-		printf("%s CPU%s %s\n", action_verb[act], mint_cpuset_count(&set) > 1 ? "s" : "", list);
+		printf("%s CPU%s %s\n", action_verb[act], mint_cpuset_count(&set) > 1 ? "s" : "",
+		       list);
 	json_object_put(reply);
 	return EXIT_OK;
 }
@@ -102,9 +103,9 @@ static void format_blocks(json_object *blocks, char *buf, size_t len)
 
 int cmd_mem(struct ctl *ctl, int argc, char **argv)
 {
-	static const char *const methods[] = { MINT_INTERFACE ".ReleaseMemory",
-					       MINT_INTERFACE ".ReclaimMemory" };
-	struct mint_error err = { 0 };
+	static const char *const methods[] = {MINT_INTERFACE ".ReleaseMemory",
+					      MINT_INTERFACE ".ReclaimMemory"};
+	struct mint_error err = {0};
 	json_object *params, *reply, *blocks;
 	char size[32], list[256];
 	enum action act;
@@ -171,9 +172,9 @@ static void print_dev_result(enum action act, json_object *reply)
 
 int cmd_dev(struct ctl *ctl, int argc, char **argv)
 {
-	static const char *const methods[] = { MINT_INTERFACE ".ReleaseDevice",
-					       MINT_INTERFACE ".ReclaimDevice" };
-	struct mint_error err = { 0 };
+	static const char *const methods[] = {MINT_INTERFACE ".ReleaseDevice",
+					      MINT_INTERFACE ".ReclaimDevice"};
+	struct mint_error err = {0};
 	char addr[MINT_BDF_STRLEN];
 	json_object *params, *reply;
 	struct mint_bdf bdf;

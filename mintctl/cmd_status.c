@@ -40,8 +40,8 @@ static json_object *member(json_object *o, const char *key)
 }
 
 static const struct column node_cols[] = {
-	{ "NODE", COL_STR },   { "ID", COL_INT },      { "STATE", COL_STR }, { "APIC IDS", COL_STR },
-	{ "MEMORY", COL_STR }, { "DEVICES", COL_STR }, { "HEARTBEAT", COL_INT },
+    {"NODE", COL_STR},	 {"ID", COL_INT},      {"STATE", COL_STR},     {"APIC IDS", COL_STR},
+    {"MEMORY", COL_STR}, {"DEVICES", COL_STR}, {"HEARTBEAT", COL_INT},
 };
 
 static void node_table(json_object *nodes, struct table *t)
@@ -57,12 +57,14 @@ static void node_table(json_object *nodes, struct table *t)
 
 		mint_cpuset_clear(&set);
 		for (size_t k = 0; a && k < json_object_array_length(a); k++)
-			mint_cpuset_add(&set, (unsigned)json_object_get_int(json_object_array_get_idx(a, k)));
+			mint_cpuset_add(
+			    &set, (unsigned)json_object_get_int(json_object_array_get_idx(a, k)));
 		mint_cpuset_format(&set, apics, sizeof(apics));
 		devs[0] = '\0';
 		for (size_t k = 0; d && k < json_object_array_length(d) && len < sizeof(devs); k++)
-			len += (size_t)snprintf(devs + len, sizeof(devs) - len, "%s%s", k ? "," : "",
-						json_object_get_string(json_object_array_get_idx(d, k)));
+			len += (size_t)snprintf(
+			    devs + len, sizeof(devs) - len, "%s%s", k ? "," : "",
+			    json_object_get_string(json_object_array_get_idx(d, k)));
 		snprintf(id, sizeof(id), "%" PRId64, num(n, "id"));
 		mint_format_size((uint64_t)num(n, "memory_bytes"), mem, sizeof(mem));
 		snprintf(beat, sizeof(beat), "%" PRId64, num(n, "heartbeat"));
@@ -72,7 +74,10 @@ static void node_table(json_object *nodes, struct table *t)
 }
 
 static const struct column cpu_cols[] = {
-	{ "CPU", COL_INT }, { "APIC ID", COL_INT }, { "STATE", COL_STR }, { "OWNER", COL_STR },
+    {"CPU", COL_INT},
+    {"APIC ID", COL_INT},
+    {"STATE", COL_STR},
+    {"OWNER", COL_STR},
 };
 
 static void cpu_table(json_object *cpus, struct table *t)
@@ -93,8 +98,8 @@ static void cpu_table(json_object *cpus, struct table *t)
 }
 
 static const struct column mem_cols[] = {
-	{ "START", COL_STR }, { "END", COL_STR }, { "SIZE", COL_STR }, { "BLOCKS", COL_STR },
-	{ "STATE", COL_STR }, { "ZONE", COL_STR }, { "OWNER", COL_STR },
+    {"START", COL_STR}, {"END", COL_STR},  {"SIZE", COL_STR},  {"BLOCKS", COL_STR},
+    {"STATE", COL_STR}, {"ZONE", COL_STR}, {"OWNER", COL_STR},
 };
 
 static bool same_kind(json_object *a, json_object *b)
@@ -126,15 +131,16 @@ static void mem_table(json_object *mem, struct table *t)
 		snprintf(range, sizeof(range), "%" PRId64 "-%" PRId64, num(first, "index"),
 			 num(first, "index") + (int64_t)(j - i) - 1);
 		table_add(t, start, end, size, range, flag(first, "online") ? "online" : "offline",
-			  flag(first, "online") ? (flag(first, "movable") ? "movable" : "normal") : "-",
+			  flag(first, "online") ? (flag(first, "movable") ? "movable" : "normal")
+						: "-",
 			  str(first, "owner"));
 		i = j;
 	}
 }
 
 static const struct column dev_cols[] = {
-	{ "DEVICE", COL_STR }, { "DRIVER", COL_STR }, { "MODULE", COL_STR }, { "MSI", COL_BOOL },
-	{ "OWNER", COL_STR },  { "IN USE", COL_STR }, { "NAME", COL_STR },
+    {"DEVICE", COL_STR}, {"DRIVER", COL_STR}, {"MODULE", COL_STR}, {"MSI", COL_BOOL},
+    {"OWNER", COL_STR},	 {"IN USE", COL_STR}, {"NAME", COL_STR},
 };
 
 static void dev_table(json_object *devs, struct table *t)
@@ -142,7 +148,8 @@ static void dev_table(json_object *devs, struct table *t)
 	table_init(t, dev_cols, 7);
 	for (size_t i = 0; devs && i < json_object_array_length(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
-		const char *drv = str(d, "driver"), *mod = str(d, "module"), *use = str(d, "in_use");
+		const char *drv = str(d, "driver"), *mod = str(d, "module"),
+			   *use = str(d, "in_use");
 
 		table_add(t, str(d, "address"), drv[0] ? drv : "-", mod[0] ? mod : "-",
 			  flag(d, "msi") ? "yes" : "no", str(d, "owner"), use[0] ? use : "-",
@@ -186,7 +193,8 @@ static void print_json(json_object *reply, struct table *nodes, struct table *cp
 	json_object_object_add(out, "nodes", table_json(nodes));
 	json_object_object_add(out, "cpus", table_json(cpus));
 	json_object_object_add(m, "block_size", json_object_new_int64(num(memory, "block_size")));
-	json_object_object_add(m, "online_bytes", json_object_new_int64(num(memory, "online_bytes")));
+	json_object_object_add(m, "online_bytes",
+			       json_object_new_int64(num(memory, "online_bytes")));
 	json_object_object_add(m, "released_bytes",
 			       json_object_new_int64(num(memory, "released_bytes")));
 	json_object_object_add(m, "ranges", table_json(mem));

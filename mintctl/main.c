@@ -20,13 +20,13 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
-	{ "status", cmd_status, "status", "show this node's CPUs, memory, devices and who holds them" },
-	{ "cpu", cmd_cpu, "cpu release|reclaim LIST", "take CPUs offline and free them, or back" },
-	{ "mem", cmd_mem, "mem release|reclaim SIZE", "offline and free memory, or take it back" },
-	{ "dev", cmd_dev, "dev release|reclaim BDF", "unbind a PCI device and free it, or take it back" },
-	{ "boot", cmd_boot,
-	  "boot NODE --cores LIST --mem SIZE [--dev BDF]... [--kernel K] [--initrd I] [--append A]",
-	  "boot a new node on free CPUs, memory and devices" },
+    {"status", cmd_status, "status", "show this node's CPUs, memory, devices and who holds them"},
+    {"cpu", cmd_cpu, "cpu release|reclaim LIST", "take CPUs offline and free them, or back"},
+    {"mem", cmd_mem, "mem release|reclaim SIZE", "offline and free memory, or take it back"},
+    {"dev", cmd_dev, "dev release|reclaim BDF", "unbind a PCI device and free it, or take it back"},
+    {"boot", cmd_boot,
+     "boot NODE --cores LIST --mem SIZE [--dev BDF]... [--kernel K] [--initrd I] [--append A]",
+     "boot a new node on free CPUs, memory and devices"},
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
@@ -36,12 +36,13 @@ static void usage(FILE *out)
 	fprintf(out, "Usage: mintctl [--json] [--socket PATH] COMMAND [ARGS]\n\nCommands:\n");
 	for (size_t i = 0; i < NVERBS; i++)
 		fprintf(out, "  %-28s %s\n", verbs[i].synopsis, verbs[i].summary);
-	fprintf(out, "\nOptions (accepted by every command):\n"
-		     "  --json          machine-readable output\n"
-		     "  --socket PATH   talk to mintd at PATH (default %s)\n"
-		     "  -h, --help      show help (mintctl COMMAND --help for a command)\n"
-		     "  --version       show the version\n"
-		     "\nExit status: 0 done, 1 the operation failed, 2 bad usage.\n",
+	fprintf(out,
+		"\nOptions (accepted by every command):\n"
+		"  --json          machine-readable output\n"
+		"  --socket PATH   talk to mintd at PATH (default %s)\n"
+		"  -h, --help      show help (mintctl COMMAND --help for a command)\n"
+		"  --version       show the version\n"
+		"\nExit status: 0 done, 1 the operation failed, 2 bad usage.\n",
 		MINT_SOCKET_PATH);
 }
 
@@ -65,7 +66,8 @@ int ctl_fail(const struct mint_error *err)
 
 void ctl_print_json(json_object *o)
 {
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						   JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 void ctl_progress(json_object *params, void *data)
@@ -92,7 +94,7 @@ void ctl_progress_done(struct ctl *ctl)
 int ctl_call(struct ctl *ctl, const char *method, json_object *params, mint_reply_fn progress,
 	     json_object **reply)
 {
-	struct mint_error err = { 0 };
+	struct mint_error err = {0};
 	int fd = mint_varlink_connect(ctl->socket, &err);
 	int ret;
 
@@ -111,17 +113,18 @@ int ctl_parse(struct ctl *ctl, int argc, char **argv, const struct cmd_option *e
 	      const char *usage_line)
 {
 	struct option opts[24] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "socket", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
+	    {"json", no_argument, NULL, 'j'},
+	    {"socket", required_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
 	};
 	size_t n = 3;
 	int opt;
 
 	for (size_t i = 0; extra && extra[i].name && n < 23; i++, n++)
-		opts[n] = (struct option){ extra[i].name, extra[i].has_arg ? required_argument : no_argument,
-					   NULL, 1000 + (int)i };
-	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+		opts[n] = (struct option){extra[i].name,
+					  extra[i].has_arg ? required_argument : no_argument, NULL,
+					  1000 + (int)i};
+	opts[n] = (struct option){NULL, 0, NULL, 0};
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -137,7 +140,8 @@ int ctl_parse(struct ctl *ctl, int argc, char **argv, const struct cmd_option *e
 			return -1;
 		case '?':
 			if (optopt == 's' || optopt >= 1000)
-				ctl_usage_error(usage_line, "option %s needs a value", argv[optind - 1]);
+				ctl_usage_error(usage_line, "option %s needs a value",
+						argv[optind - 1]);
 			else if (optopt)
 				ctl_usage_error(usage_line, "unknown option -%c", optopt);
 			else
@@ -156,7 +160,7 @@ int ctl_parse(struct ctl *ctl, int argc, char **argv, const struct cmd_option *e
 
 int main(int argc, char **argv)
 {
-	struct ctl ctl = { .socket = MINT_SOCKET_PATH };
+	struct ctl ctl = {.socket = MINT_SOCKET_PATH};
 	int i = 1;
 
 	/* Options before the command; the command parses the rest (options may follow it too). */

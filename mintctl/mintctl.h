@@ -23,7 +23,7 @@ struct ctl {
  * -1 after printing help (exit 0), or -2 on bad usage (exit 2).
  */
 struct cmd_option {
-	const char *name;  /* long name without "--" */
+	const char *name; /* long name without "--" */
 	bool has_arg;
 	int (*handle)(void *data, const char *arg);
 };

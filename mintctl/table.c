@@ -46,7 +46,7 @@ void table_add(struct table *t, ...)
 
 void table_print(const struct table *t, FILE *out)
 {
-	size_t width[16] = { 0 };
+	size_t width[16] = {0};
 
 	for (size_t c = 0; c < t->ncols && c < 16; c++) {
 		width[c] = strlen(t->cols[c].name);
@@ -92,10 +92,12 @@ json_object *table_json(const struct table *t)
 			size_t i;
 
 			for (i = 0; t->cols[c].name[i] && i + 1 < sizeof(key); i++)
-				key[i] = t->cols[c].name[i] == ' ' ? '_'
-								   : (char)tolower((unsigned char)t->cols[c].name[i]);
+				key[i] = t->cols[c].name[i] == ' '
+					     ? '_'
+					     : (char)tolower((unsigned char)t->cols[c].name[i]);
 			key[i] = '\0';
-			json_object_object_add(o, key, cell_json(&t->cols[c], t->cells[r * t->ncols + c]));
+			json_object_object_add(o, key,
+					       cell_json(&t->cols[c], t->cells[r * t->ncols + c]));
 		}
 		json_object_array_add(arr, o);
 	}

@@ -40,7 +40,7 @@ struct boot_job {
 
 static uint16_t node_uart(int node)
 {
-	static const uint16_t ports[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 }; /* COM1..COM4 */
+	static const uint16_t ports[] = {0x3f8, 0x2f8, 0x3e8, 0x2e8}; /* COM1..COM4 */
 
 	return node < 4 ? ports[node] : 0;
 }
@@ -54,8 +54,9 @@ static int pick_cpus(struct boot_job *j, struct mint_error *err)
 			return mint_fail(err, MINT_E_INVALID, "a node can have at most %d CPUs",
 					 MINT_KEXEC_MAX_CPUS);
 		if (j->d->apic_cache[c] < 0)
-			return mint_fail(err, MINT_E_STATE,
-					 "the APIC ID of CPU %d is unknown (it was never online here)", c);
+			return mint_fail(
+			    err, MINT_E_STATE,
+			    "the APIC ID of CPU %d is unknown (it was never online here)", c);
 		j->cpus[j->ncpus] = (unsigned)c;
 		j->spec.apic_ids[j->ncpus++] = (uint32_t)j->d->apic_cache[c];
 	}
@@ -101,11 +102,11 @@ static int pick_devices(struct boot_job *j, struct mint_error *err)
 		/* A secondary has no IOAPIC: only message-signalled interrupts reach it. */
 		if (!p->msi)
 			ret = mint_fail(err, MINT_E_UNSUPPORTED,
-					"PCI device %s has no MSI or MSI-X capability: a node other than node0 cannot take its interrupts",
+					"PCI device %s has no MSI or MSI-X capability: a node "
+					"other than node0 cannot take its interrupts",
 					name);
-		j->spec.pci[i] = (struct mint_pci_func){ .segment = b->domain,
-							 .bus = b->bus,
-							 .devfn = (uint8_t)(b->dev << 3 | b->fn) };
+		j->spec.pci[i] = (struct mint_pci_func){
+		    .segment = b->domain, .bus = b->bus, .devfn = (uint8_t)(b->dev << 3 | b->fn)};
 	}
 	j->spec.nr_pci = (unsigned)j->req->ndevs;
 	mint_model_free(&m);
@@ -163,7 +164,8 @@ static int prepare(struct boot_job *j, struct mint_error *err)
 
 		ret = mint_kexec_check(&j->spec, &img, &initrd_size, msg, sizeof(msg));
 		if (!ret)
-			ret = mint_kexec_layout(&j->spec, &img, initrd_size, &lay, msg, sizeof(msg));
+			ret =
+			    mint_kexec_layout(&j->spec, &img, initrd_size, &lay, msg, sizeof(msg));
 	}
 	if (ret)
 		return mint_fail(err, MINT_E_INVALID, "%s", msg);
@@ -224,7 +226,7 @@ static int step_stop(void *ctx, struct mint_error *err)
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
 
 	nanosleep(&ts, NULL);
 }
@@ -247,8 +249,7 @@ static int step_wait_running(void *ctx, struct mint_error *err)
 	}
 	/* Stop it here so the rollback of the start can take everything back. */
 	mint_dev_mark_failed(&j->d->dev, j->spec.node_id, NULL);
-	return mint_fail(err, MINT_E_SYSTEM,
-			 "%s did not report running within %u s (state %s)",
+	return mint_fail(err, MINT_E_SYSTEM, "%s did not report running within %u s (state %s)",
 			 j->name, j->req->timeout, mint_node_state_name(state));
 }
 
@@ -257,7 +258,7 @@ static struct table_res *add_res(struct boot_job *j, uint32_t type, uint64_t id,
 	struct table_res *r = &j->res[j->nres];
 
 	snprintf(j->res_desc[j->nres++], sizeof(j->res_desc[0]), "%s", desc);
-	*r = (struct table_res){ .d = j->d, .type = type, .id = id, .node = j->spec.node_id };
+	*r = (struct table_res){.d = j->d, .type = type, .id = id, .node = j->spec.node_id};
 	return r;
 }
 
@@ -278,7 +279,8 @@ static int build_plan(struct boot_job *j, struct mint_plan *p, struct mint_error
 
 		if (ops_build_model(j->d, MODEL_PCI, &m, err))
 			return -1;
-		ret = mint_pci_plan_release(p, mint_model_pci(&m, &j->req->devs[i]), &j->devs[i], err);
+		ret = mint_pci_plan_release(p, mint_model_pci(&m, &j->req->devs[i]), &j->devs[i],
+					    err);
 		mint_model_free(&m);
 		mint_format_bdf(&j->req->devs[i], name);
 		r = add_res(j, MINT_RES_PCI, mint_pci_res_id(&j->req->devs[i]), name);
@@ -302,7 +304,8 @@ static int build_plan(struct boot_job *j, struct mint_plan *p, struct mint_error
 		char desc[48];
 		struct table_res *r;
 
-		snprintf(desc, sizeof(desc), "CPU %u (APIC ID %u)", j->cpus[i], j->spec.apic_ids[i]);
+		snprintf(desc, sizeof(desc), "CPU %u (APIC ID %u)", j->cpus[i],
+			 j->spec.apic_ids[i]);
 		r = add_res(j, MINT_RES_CPU, j->spec.apic_ids[i], desc);
 
 		ret |= mint_plan_add(p, step_cpu_offline, step_cpu_online, &j->cpus[i],
@@ -314,8 +317,8 @@ static int build_plan(struct boot_job *j, struct mint_plan *p, struct mint_error
 		ret |= mint_plan_add(p, ops_table_claim_node, ops_table_release_node, &j->res[i],
 				     "give %s to %s", j->res_desc[i], j->name);
 	ret |= mint_plan_add(p, step_start, step_stop, j, "load and start %s", j->name);
-	ret |= mint_plan_add(p, step_wait_running, NULL, j, "wait for %s to report running",
-			     j->name);
+	ret |=
+	    mint_plan_add(p, step_wait_running, NULL, j, "wait for %s to report running", j->name);
 	if (ret && err->kind == MINT_OK)
 		mint_fail(err, MINT_E_SYSTEM, "out of memory");
 	return ret ? -1 : 0;

@@ -10,7 +10,7 @@
 #include "parse.h"
 #include "plan.h"
 
-#define BOOT_MAX_DEVS 32
+#define BOOT_MAX_DEVS	     32
 #define BOOT_DEFAULT_TIMEOUT 300 /* seconds; QEMU TCG boots slowly */
 
 struct boot_request {

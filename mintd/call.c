@@ -63,7 +63,7 @@ int call_fail(struct call *c, const struct mint_error *err)
 
 int call_failf(struct call *c, enum mint_errkind kind, const char *fmt, ...)
 {
-	struct mint_error err = { .kind = kind };
+	struct mint_error err = {.kind = kind};
 	va_list ap;
 
 	va_start(ap, fmt);

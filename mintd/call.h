@@ -14,8 +14,8 @@ struct call {
 	int fd;
 	const char *method;
 	json_object *params; /* always an object */
-	bool more;           /* the caller accepts progress replies */
-	bool oneway;         /* the caller wants no reply */
+	bool more;	     /* the caller accepts progress replies */
+	bool oneway;	     /* the caller wants no reply */
 	bool may_modify;     /* root or member of the mint group */
 };
 
@@ -28,7 +28,7 @@ int call_error(struct call *c, const char *error, json_object *params);
 /* Error reply io.mint.Node.<Kind> {"message": ...} from a mint_error. */
 int call_fail(struct call *c, const struct mint_error *err);
 int call_failf(struct call *c, enum mint_errkind kind, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Dispatch a parsed call to its method (methods.c). */
 void methods_dispatch(struct call *c);

@@ -18,8 +18,8 @@ void log_init(void)
 
 void log_msg(int prio, const char *fmt, ...)
 {
-	static const char *const names[] = { "emerg", "alert", "crit", "error",
-					     "warning", "notice", "info", "debug" };
+	static const char *const names[] = {"emerg",   "alert",	 "crit", "error",
+					    "warning", "notice", "info", "debug"};
 	va_list ap;
 
 	va_start(ap, fmt);

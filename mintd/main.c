@@ -33,27 +33,28 @@ void mintd_warn(struct mintd *d, const char *fmt, ...)
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: mintd [OPTIONS]\n"
-		"\n"
-		"The Mint node daemon: serves %s on a varlink socket.\n"
-		"\n"
-		"Options:\n"
-		"  -s, --socket PATH     listen on PATH (default %s; ignored under socket activation)\n"
-		"  -d, --state-dir DIR   keep saved state in DIR (default %s)\n"
-		"  -h, --help            show this help\n"
-		"  -V, --version         show the version\n",
-		MINT_INTERFACE, MINT_SOCKET_PATH, MINTD_STATE_DIR);
+	fprintf(
+	    out,
+	    "Usage: mintd [OPTIONS]\n"
+	    "\n"
+	    "The Mint node daemon: serves %s on a varlink socket.\n"
+	    "\n"
+	    "Options:\n"
+	    "  -s, --socket PATH     listen on PATH (default %s; ignored under socket activation)\n"
+	    "  -d, --state-dir DIR   keep saved state in DIR (default %s)\n"
+	    "  -h, --help            show this help\n"
+	    "  -V, --version         show the version\n",
+	    MINT_INTERFACE, MINT_SOCKET_PATH, MINTD_STATE_DIR);
 }
 
 static int parse_args(int argc, char **argv, struct mintd *d)
 {
 	static const struct option opts[] = {
-		{ "socket", required_argument, NULL, 's' },
-		{ "state-dir", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+	    {"socket", required_argument, NULL, 's'},
+	    {"state-dir", required_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	int opt;
 
@@ -86,10 +87,10 @@ static int parse_args(int argc, char **argv, struct mintd *d)
 int main(int argc, char **argv)
 {
 	static struct mintd d = {
-		.socket_path = MINT_SOCKET_PATH,
-		.state_dir = MINTD_STATE_DIR,
+	    .socket_path = MINT_SOCKET_PATH,
+	    .state_dir = MINTD_STATE_DIR,
 	};
-	struct mint_error err = { 0 };
+	struct mint_error err = {0};
 	int fd, ret;
 
 	if (parse_args(argc, argv, &d))

@@ -20,7 +20,6 @@
 #include "parse.h"
 #include "varlink.h"
 
-
 /* ---- parameter helpers: each fills @err naming the parameter on failure ---- */
 
 static bool reject_unknown(struct call *c, const char *const *allowed)
@@ -50,16 +49,19 @@ static int param_cpus(struct call *c, struct mint_cpuset *set, struct mint_error
 	mint_cpuset_clear(set);
 	if (!json_object_object_get_ex(c->params, "cpus", &arr) ||
 	    !json_object_is_type(arr, json_type_array) || json_object_array_length(arr) == 0)
-		return mint_fail(err, MINT_E_INVALID, "parameter cpus must be a non-empty list of CPU numbers");
+		return mint_fail(err, MINT_E_INVALID,
+				 "parameter cpus must be a non-empty list of CPU numbers");
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		json_object *v = json_object_array_get_idx(arr, i);
 		int64_t cpu = json_object_get_int64(v);
 
 		if (!json_object_is_type(v, json_type_int) || cpu < 0)
-			return mint_fail(err, MINT_E_INVALID, "parameter cpus: %s is not a CPU number",
+			return mint_fail(err, MINT_E_INVALID,
+					 "parameter cpus: %s is not a CPU number",
 					 json_object_to_json_string(v));
 		if (cpu >= MINT_CPUSET_MAX)
-			return mint_fail(err, MINT_E_NOTFOUND, "CPU %" PRId64 " does not exist", cpu);
+			return mint_fail(err, MINT_E_NOTFOUND, "CPU %" PRId64 " does not exist",
+					 cpu);
 		mint_cpuset_add(set, (unsigned)cpu);
 	}
 	return 0;
@@ -91,7 +93,8 @@ static int param_bdf(struct call *c, struct mint_bdf *bdf, struct mint_error *er
 	const char *s = param_string(c, "address");
 
 	if (!s)
-		return mint_fail(err, MINT_E_INVALID, "parameter address must be a PCI address string");
+		return mint_fail(err, MINT_E_INVALID,
+				 "parameter address must be a PCI address string");
 	return mint_parse_bdf(s, bdf, err);
 }
 
@@ -213,9 +216,10 @@ static json_object *status_nodes(struct mintd *d)
 		for (uint32_t i = 0; i < t->nr_mem_blocks && i < MINT_MAX_MEM_BLOCKS; i++)
 			mem += t->mem[i].owner == n ? t->mem_block_size : 0;
 		for (uint32_t i = 0; i < t->nr_pci && i < MINT_MAX_PCI; i++) {
-			struct mint_bdf b = { .domain = t->pci[i].segment, .bus = t->pci[i].bus,
-					      .dev = (uint8_t)(t->pci[i].devfn >> 3),
-					      .fn = (uint8_t)(t->pci[i].devfn & 7) };
+			struct mint_bdf b = {.domain = t->pci[i].segment,
+					     .bus = t->pci[i].bus,
+					     .dev = (uint8_t)(t->pci[i].devfn >> 3),
+					     .fn = (uint8_t)(t->pci[i].devfn & 7)};
 
 			if (t->pci[i].owner != n)
 				continue;
@@ -231,8 +235,8 @@ static json_object *status_nodes(struct mintd *d)
 		json_object_object_add(o, "name", json_object_new_string(name));
 		json_object_object_add(o, "state",
 				       json_object_new_string(n == (uint32_t)d->self
-								      ? "running"
-								      : mint_node_state_name(state)));
+								  ? "running"
+								  : mint_node_state_name(state)));
 		json_object_object_add(o, "heartbeat",
 				       json_object_new_int64((int64_t)t->node[n].heartbeat));
 		json_object_object_add(o, "apic_ids", cpus);
@@ -245,8 +249,8 @@ static json_object *status_nodes(struct mintd *d)
 
 static void m_status(struct call *c)
 {
-	static const char *const allowed[] = { NULL };
-	struct mint_error err = { 0 };
+	static const char *const allowed[] = {NULL};
+	struct mint_error err = {0};
 	json_object *reply, *warnings;
 	struct mint_model m;
 	unsigned what = MODEL_ALL;
@@ -278,8 +282,8 @@ static void m_status(struct call *c)
 
 static void cpus_method(struct call *c, bool release)
 {
-	static const char *const allowed[] = { "cpus", NULL };
-	struct mint_error err = { 0 };
+	static const char *const allowed[] = {"cpus", NULL};
+	struct mint_error err = {0};
 	struct mint_cpuset set;
 	json_object *reply;
 	int ret;
@@ -325,8 +329,8 @@ static void mem_progress(size_t index, size_t total, const char *desc, void *dat
 
 static void mem_method(struct call *c, bool release)
 {
-	static const char *const allowed[] = { "bytes", NULL };
-	struct mint_error err = { 0 };
+	static const char *const allowed[] = {"bytes", NULL};
+	struct mint_error err = {0};
 	struct ops_mem_result res;
 	json_object *reply, *blocks;
 	uint64_t bytes;
@@ -367,8 +371,8 @@ static void m_reclaim_memory(struct call *c)
 
 static void dev_method(struct call *c, bool release)
 {
-	static const char *const allowed[] = { "address", NULL };
-	struct mint_error err = { 0 };
+	static const char *const allowed[] = {"address", NULL};
+	struct mint_error err = {0};
 	struct mint_pci_release res;
 	char addr[MINT_BDF_STRLEN];
 	struct mint_bdf bdf;
@@ -419,14 +423,16 @@ static int boot_devices(struct call *c, struct boot_request *req, struct mint_er
 	if (!json_object_object_get_ex(c->params, "devices", &arr))
 		return 0;
 	if (!json_object_is_type(arr, json_type_array))
-		return mint_fail(err, MINT_E_INVALID, "parameter devices must be a list of PCI addresses");
+		return mint_fail(err, MINT_E_INVALID,
+				 "parameter devices must be a list of PCI addresses");
 	if (json_object_array_length(arr) > BOOT_MAX_DEVS)
 		return mint_fail(err, MINT_E_INVALID, "at most %d devices per node", BOOT_MAX_DEVS);
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		json_object *v = json_object_array_get_idx(arr, i);
 
 		if (!json_object_is_type(v, json_type_string))
-			return mint_fail(err, MINT_E_INVALID, "parameter devices: %s is not a PCI address",
+			return mint_fail(err, MINT_E_INVALID,
+					 "parameter devices: %s is not a PCI address",
 					 json_object_to_json_string(v));
 		if (mint_parse_bdf(json_object_get_string(v), &req->devs[req->ndevs++], err))
 			return -1;
@@ -434,8 +440,7 @@ static int boot_devices(struct call *c, struct boot_request *req, struct mint_er
 	return 0;
 }
 
-static int optional_path(struct call *c, const char *name, const char **out,
-			 struct mint_error *err)
+static int optional_path(struct call *c, const char *name, const char **out, struct mint_error *err)
 {
 	json_object *v;
 
@@ -443,10 +448,12 @@ static int optional_path(struct call *c, const char *name, const char **out,
 	if (!json_object_object_get_ex(c->params, name, &v))
 		return 0;
 	if (!json_object_is_type(v, json_type_string) || json_object_get_string(v)[0] != '/')
-		return mint_fail(err, MINT_E_INVALID, "parameter %s must be an absolute path", name);
+		return mint_fail(err, MINT_E_INVALID, "parameter %s must be an absolute path",
+				 name);
 	*out = json_object_get_string(v);
 	if (access(*out, R_OK))
-		return mint_fail(err, MINT_E_NOTFOUND, "%s file %s: %s", name, *out, strerror(errno));
+		return mint_fail(err, MINT_E_NOTFOUND, "%s file %s: %s", name, *out,
+				 strerror(errno));
 	return 0;
 }
 
@@ -461,7 +468,8 @@ static int parse_boot_request(struct call *c, struct boot_request *req, struct m
 	memset(req, 0, sizeof(*req));
 	req->timeout = BOOT_DEFAULT_TIMEOUT;
 	if (!param_string(c, "name"))
-		return mint_fail(err, MINT_E_INVALID, "parameter name must be a node name such as node1");
+		return mint_fail(err, MINT_E_INVALID,
+				 "parameter name must be a node name such as node1");
 	if (mint_parse_node_name(param_string(c, "name"), &req->node, err))
 		return -1;
 	if (req->node == c->d->self)
@@ -477,7 +485,8 @@ static int parse_boot_request(struct call *c, struct boot_request *req, struct m
 	req->append = param_string(c, "append");
 	if (json_object_object_get_ex(c->params, "timeout", &v)) {
 		if (!json_object_is_type(v, json_type_int) || json_object_get_int(v) <= 0)
-			return mint_fail(err, MINT_E_INVALID, "parameter timeout must be a positive number of seconds");
+			return mint_fail(err, MINT_E_INVALID,
+					 "parameter timeout must be a positive number of seconds");
 		req->timeout = (unsigned)json_object_get_int(v);
 	}
 	if (ops_build_model(c->d, MODEL_CPUS | MODEL_PCI, &m, err))
@@ -502,9 +511,9 @@ static void boot_progress(size_t index, size_t total, const char *desc, void *da
 
 static void m_boot_node(struct call *c)
 {
-	static const char *const allowed[] = { "name", "cpus", "bytes", "devices", "kernel",
-					       "initrd", "append", "timeout", NULL };
-	struct mint_error err = { 0 };
+	static const char *const allowed[] = {"name",	"cpus",	  "bytes",   "devices", "kernel",
+					      "initrd", "append", "timeout", NULL};
+	struct mint_error err = {0};
 	struct boot_request req;
 	struct boot_result res;
 	json_object *reply;
@@ -580,16 +589,16 @@ struct method {
 };
 
 static const struct method methods[] = {
-	{ "org.varlink.service.GetInfo", m_get_info, false },
-	{ "org.varlink.service.GetInterfaceDescription", m_get_interface_description, false },
-	{ MINT_INTERFACE ".Status", m_status, false },
-	{ MINT_INTERFACE ".ReleaseCpus", m_release_cpus, true },
-	{ MINT_INTERFACE ".ReclaimCpus", m_reclaim_cpus, true },
-	{ MINT_INTERFACE ".ReleaseMemory", m_release_memory, true },
-	{ MINT_INTERFACE ".ReclaimMemory", m_reclaim_memory, true },
-	{ MINT_INTERFACE ".ReleaseDevice", m_release_device, true },
-	{ MINT_INTERFACE ".ReclaimDevice", m_reclaim_device, true },
-	{ MINT_INTERFACE ".BootNode", m_boot_node, true },
+    {"org.varlink.service.GetInfo", m_get_info, false},
+    {"org.varlink.service.GetInterfaceDescription", m_get_interface_description, false},
+    {MINT_INTERFACE ".Status", m_status, false},
+    {MINT_INTERFACE ".ReleaseCpus", m_release_cpus, true},
+    {MINT_INTERFACE ".ReclaimCpus", m_reclaim_cpus, true},
+    {MINT_INTERFACE ".ReleaseMemory", m_release_memory, true},
+    {MINT_INTERFACE ".ReclaimMemory", m_reclaim_memory, true},
+    {MINT_INTERFACE ".ReleaseDevice", m_release_device, true},
+    {MINT_INTERFACE ".ReclaimDevice", m_reclaim_device, true},
+    {MINT_INTERFACE ".BootNode", m_boot_node, true},
 };
 
 void methods_dispatch(struct call *c)
@@ -598,7 +607,9 @@ void methods_dispatch(struct call *c)
 		if (strcmp(methods[i].name, c->method))
 			continue;
 		if (methods[i].modifies && !c->may_modify) {
-			call_failf(c, MINT_E_PERM, "%s changes the machine: only root or members of the mint group may call it",
+			call_failf(c, MINT_E_PERM,
+				   "%s changes the machine: only root or members of the mint group "
+				   "may call it",
 				   c->method);
 			return;
 		}
@@ -607,8 +618,9 @@ void methods_dispatch(struct call *c)
 	}
 	{
 		json_object *p = json_object_new_object();
-		bool known_iface = !strncmp(c->method, MINT_INTERFACE ".", strlen(MINT_INTERFACE) + 1) ||
-				   !strncmp(c->method, "org.varlink.service.", 20);
+		bool known_iface =
+		    !strncmp(c->method, MINT_INTERFACE ".", strlen(MINT_INTERFACE) + 1) ||
+		    !strncmp(c->method, "org.varlink.service.", 20);
 
 		if (known_iface) {
 			json_object_object_add(p, "method", json_object_new_string(c->method));

@@ -9,16 +9,16 @@
 #include "mintdev.h"
 #include "state.h"
 
-#define MINTD_STATE_DIR "/var/lib/mint"
+#define MINTD_STATE_DIR	   "/var/lib/mint"
 #define MINTD_MAX_WARNINGS 32
 
 struct mintd {
 	const char *socket_path;
 	const char *state_dir;
-	int self;         /* this node's id (0 without a Mint kernel) */
-	bool mint_kernel; /* the running kernel offers /dev/mint */
+	int self;	       /* this node's id (0 without a Mint kernel) */
+	bool mint_kernel;      /* the running kernel offers /dev/mint */
 	bool socket_activated; /* the listening socket came from systemd */
-	struct mint_dev dev; /* /dev/mint and the resource table, when mint_kernel */
+	struct mint_dev dev;   /* /dev/mint and the resource table, when mint_kernel */
 	struct mint_state state;
 	int apic_cache[MINT_CPUSET_MAX];
 	size_t nwarnings;

@@ -56,14 +56,15 @@ static void apply_table(struct mintd *d, struct mint_model *m)
 {
 	for (size_t i = 0; i < m->ncpus; i++)
 		if (m->cpus[i].apic_id >= 0)
-			m->cpus[i].owner = table_owner(
-			    mint_dev_cpu_owner(&d->dev, (unsigned)m->cpus[i].apic_id), m->cpus[i].owner);
+			m->cpus[i].owner =
+			    table_owner(mint_dev_cpu_owner(&d->dev, (unsigned)m->cpus[i].apic_id),
+					m->cpus[i].owner);
 	for (size_t i = 0; i < m->nmem; i++)
-		m->mem[i].owner = table_owner(mint_dev_mem_owner(&d->dev, m->mem[i].base),
-					      m->mem[i].owner);
+		m->mem[i].owner =
+		    table_owner(mint_dev_mem_owner(&d->dev, m->mem[i].base), m->mem[i].owner);
 	for (size_t i = 0; i < m->npci; i++)
-		m->pci[i].owner = table_owner(mint_dev_pci_owner(&d->dev, &m->pci[i].bdf),
-					      m->pci[i].owner);
+		m->pci[i].owner =
+		    table_owner(mint_dev_pci_owner(&d->dev, &m->pci[i].bdf), m->pci[i].owner);
 }
 
 int ops_build_model(struct mintd *d, unsigned what, struct mint_model *m, struct mint_error *err)
@@ -123,7 +124,7 @@ static int add_table_step(struct mintd *d, struct mint_plan *plan, struct table_
 {
 	if (!d->mint_kernel)
 		return 0;
-	*r = (struct table_res){ .d = d, .type = type, .id = id };
+	*r = (struct table_res){.d = d, .type = type, .id = id};
 	return release ? mint_plan_add(plan, ops_table_release_self, ops_table_claim_self, r,
 				       "free %s in the resource table", what)
 		       : mint_plan_add(plan, ops_table_claim_self, ops_table_release_self, r,
@@ -246,7 +247,7 @@ struct mem_slot {
 static int step_mem_take(void *ctx, struct mint_error *err)
 {
 	struct mem_slot *s = ctx;
-	struct mint_error last = { 0 };
+	struct mint_error last = {0};
 	size_t tried = 0;
 
 	while (s->cands->next < s->cands->n) {
@@ -260,8 +261,9 @@ static int step_mem_take(void *ctx, struct mint_error *err)
 		*s->block = b;
 		if (!s->d->mint_kernel)
 			return 0;
-		s->tr = (struct table_res){ .d = s->d, .type = MINT_RES_MEM,
-					    .id = (uint64_t)b * s->d->dev.info.mem_block_size };
+		s->tr = (struct table_res){.d = s->d,
+					   .type = MINT_RES_MEM,
+					   .id = (uint64_t)b * s->d->dev.info.mem_block_size};
 		if (!ops_table_release_self(&s->tr, err))
 			return 0;
 		mint_mem_online(b, NULL);
@@ -292,7 +294,7 @@ static int run_mem_release(struct mintd *d, struct ops_mem_result *res,
 
 	mint_plan_init(&plan);
 	for (size_t i = 0; i < res->nblocks && !ret; i++) {
-		slots[i] = (struct mem_slot){ .d = d, .cands = cands, .block = &res->blocks[i] };
+		slots[i] = (struct mem_slot){.d = d, .cands = cands, .block = &res->blocks[i]};
 		ret |= mint_plan_add(&plan, step_mem_take, step_mem_give_back, &slots[i],
 				     "offline memory block %zu of %zu", i + 1, res->nblocks);
 	}
@@ -322,12 +324,12 @@ static int run_mem_plan(struct mintd *d, struct ops_mem_result *res, bool releas
 		snprintf(what, sizeof(what), "memory block %u", res->blocks[i]);
 		if (!release)
 			ret |= add_table_step(d, &plan, &tr[i], MINT_RES_MEM, base, false, what);
-		ret |= release ? mint_plan_add(&plan, step_mem_offline, step_mem_online,
-					       &res->blocks[i], "offline memory block %u",
-					       res->blocks[i])
-			       : mint_plan_add(&plan, step_mem_online, step_mem_offline,
-					       &res->blocks[i], "online memory block %u",
-					       res->blocks[i]);
+		ret |=
+		    release
+			? mint_plan_add(&plan, step_mem_offline, step_mem_online, &res->blocks[i],
+					"offline memory block %u", res->blocks[i])
+			: mint_plan_add(&plan, step_mem_online, step_mem_offline, &res->blocks[i],
+					"online memory block %u", res->blocks[i]);
 		if (release)
 			ret |= add_table_step(d, &plan, &tr[i], MINT_RES_MEM, base, true, what);
 	}
@@ -358,13 +360,12 @@ static int release_candidates(const struct mint_model *m, unsigned *out, size_t 
 	return 0;
 }
 
-static int change_mem(struct mintd *d, uint64_t bytes, bool release,
-		      mint_plan_progress_fn progress, void *data, struct ops_mem_result *res,
-		      struct mint_error *err)
+static int change_mem(struct mintd *d, uint64_t bytes, bool release, mint_plan_progress_fn progress,
+		      void *data, struct ops_mem_result *res, struct mint_error *err)
 {
 	size_t idx[MINT_STATE_MAX_MEM];
 	unsigned *cand = calloc(MINT_STATE_MAX_MEM, sizeof(*cand));
-	struct mem_candidates cands = { .blocks = cand };
+	struct mem_candidates cands = {.blocks = cand};
 	struct mint_state saved = d->state;
 	struct mint_model m;
 	int ret;
@@ -501,12 +502,14 @@ static bool reconcile_cpus(struct mintd *d, const struct mint_model *m)
 		bool released = mint_cpuset_has(&d->state.cpus, c->id);
 
 		if (released && c->online) {
-			mintd_warn(d, "CPU %u was released but is online: counting it as node%d's again",
-				   c->id, d->self);
+			mintd_warn(
+			    d, "CPU %u was released but is online: counting it as node%d's again",
+			    c->id, d->self);
 			mint_cpuset_del(&d->state.cpus, c->id);
 			changed = true;
 		} else if (!released && !c->online) {
-			mintd_warn(d, "CPU %u is offline but was not released through mintd", c->id);
+			mintd_warn(d, "CPU %u is offline but was not released through mintd",
+				   c->id);
 		}
 	}
 	for (int c = mint_cpuset_next(&d->state.cpus, 0); c >= 0;
@@ -561,7 +564,7 @@ static bool reconcile_devs(struct mintd *d, const struct mint_model *m)
 
 void ops_reconcile(struct mintd *d)
 {
-	struct mint_error err = { 0 };
+	struct mint_error err = {0};
 	struct mint_model m;
 	bool changed = false;
 

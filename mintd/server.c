@@ -20,7 +20,7 @@
 #include "varlink.h"
 
 #define MAX_CLIENTS 64
-#define MINT_GROUP "mint"
+#define MINT_GROUP  "mint"
 
 struct client {
 	int fd;
@@ -38,7 +38,7 @@ static void on_signal(int sig)
 
 static int bind_socket(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	char dir[sizeof(sa.sun_path)];
 	char *slash;
 	int fd;
@@ -136,7 +136,7 @@ static bool get_bool(json_object *o, const char *key)
 static bool handle_message(struct mintd *d, struct client *cl, const char *text)
 {
 	json_object *msg = json_tokener_parse(text), *method, *params = NULL;
-	struct call c = { .d = d, .fd = cl->fd, .may_modify = cl->may_modify };
+	struct call c = {.d = d, .fd = cl->fd, .may_modify = cl->may_modify};
 
 	if (!msg || !json_object_is_type(msg, json_type_object)) {
 		json_object_put(msg);
@@ -197,7 +197,7 @@ static void drop_client(struct client *cl)
 
 static void accept_client(struct client *clients, int listen_fd)
 {
-	struct timeval tv = { .tv_sec = 5 };
+	struct timeval tv = {.tv_sec = 5};
 	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 
 	if (fd < 0)
@@ -220,7 +220,7 @@ int server_run(struct mintd *d, int listen_fd)
 {
 	struct client clients[MAX_CLIENTS];
 	struct pollfd pfd[MAX_CLIENTS + 1];
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = {.sa_handler = on_signal};
 
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
@@ -231,9 +231,9 @@ int server_run(struct mintd *d, int listen_fd)
 	sd_notify(0, "READY=1\nSTATUS=serving " MINT_INTERFACE);
 	log_msg(LOG_INFO, "serving %s on %s", MINT_INTERFACE, d->socket_path);
 	while (!stopping) {
-		pfd[0] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
+		pfd[0] = (struct pollfd){.fd = listen_fd, .events = POLLIN};
 		for (int i = 0; i < MAX_CLIENTS; i++)
-			pfd[i + 1] = (struct pollfd){ .fd = clients[i].fd, .events = POLLIN };
+			pfd[i + 1] = (struct pollfd){.fd = clients[i].fd, .events = POLLIN};
 		if (poll(pfd, MAX_CLIENTS + 1, -1) < 0) {
 			if (errno == EINTR)
 				continue;

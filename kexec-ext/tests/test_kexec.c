@@ -13,8 +13,8 @@
 #include "mint_kexec.h"
 
 #define SETUP_SECTS 1
-#define PAYLOAD 8192
-#define IMG_LEN ((SETUP_SECTS + 1) * 512 + PAYLOAD)
+#define PAYLOAD	    8192
+#define IMG_LEN	    ((SETUP_SECTS + 1) * 512 + PAYLOAD)
 
 static uint8_t img[IMG_LEN];
 
@@ -36,19 +36,19 @@ static int make_image(void **state)
 	(void)state;
 	memset(img, 0, sizeof(img));
 	img[0x1f1] = SETUP_SECTS;
-	put32(0x1f4, PAYLOAD / 16);          /* syssize */
+	put32(0x1f4, PAYLOAD / 16); /* syssize */
 	put16(0x1fe, 0xaa55);
-	img[0x200] = 0xeb;                   /* jmp */
-	img[0x201] = 0x6a;                   /* header ends at 0x26c */
-	put32(0x202, 0x53726448);            /* HdrS */
+	img[0x200] = 0xeb;	  /* jmp */
+	img[0x201] = 0x6a;	  /* header ends at 0x26c */
+	put32(0x202, 0x53726448); /* HdrS */
 	put16(0x206, 0x020f);
-	img[0x211] = 0x01;                   /* LOADED_HIGH */
-	put32(0x22c, 0x7fffffff);            /* initrd_addr_max */
-	put32(0x230, 0x200000);              /* kernel_alignment */
-	img[0x234] = 1;                      /* relocatable */
-	put16(0x236, 0x3);                   /* XLF_KERNEL_64 | CAN_BE_LOADED_ABOVE_4G */
-	put32(0x238, 2047);                  /* cmdline_size */
-	put32(0x260, 0x1000000);             /* init_size */
+	img[0x211] = 0x01;	  /* LOADED_HIGH */
+	put32(0x22c, 0x7fffffff); /* initrd_addr_max */
+	put32(0x230, 0x200000);	  /* kernel_alignment */
+	img[0x234] = 1;		  /* relocatable */
+	put16(0x236, 0x3);	  /* XLF_KERNEL_64 | CAN_BE_LOADED_ABOVE_4G */
+	put32(0x238, 2047);	  /* cmdline_size */
+	put32(0x260, 0x1000000);  /* init_size */
 	return 0;
 }
 
@@ -57,8 +57,7 @@ static void parse_expect_error(size_t len, const char *needle)
 	struct mint_bzimage bz;
 	char err[256] = "";
 
-	assert_int_not_equal(mint_bzimage_parse(img, len, "test.img", &bz, err,
-						sizeof(err)), 0);
+	assert_int_not_equal(mint_bzimage_parse(img, len, "test.img", &bz, err, sizeof(err)), 0);
 	assert_non_null(strstr(err, "test.img"));
 	if (!strstr(err, needle))
 		fail_msg("error \"%s\" does not mention \"%s\"", err, needle);
@@ -70,8 +69,7 @@ static void test_valid(void **state)
 	char err[256] = "";
 
 	(void)state;
-	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "test.img", &bz, err,
-					    sizeof(err)), 0);
+	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "test.img", &bz, err, sizeof(err)), 0);
 	assert_int_equal(bz.version, 0x020f);
 	assert_int_equal(bz.setup_size, 1024);
 	assert_int_equal(bz.payload_offset, 1024);
@@ -90,8 +88,7 @@ static void test_setup_sects_zero_means_four(void **state)
 	(void)state;
 	img[0x1f1] = 0;
 	put32(0x1f4, (IMG_LEN - 2560) / 16);
-	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "t", &bz, err,
-					    sizeof(err)), 0);
+	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "t", &bz, err, sizeof(err)), 0);
 	assert_int_equal(bz.setup_size, 5 * 512);
 }
 
@@ -184,10 +181,8 @@ static void test_layout(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "t", &bz, err,
-					    sizeof(err)), 0);
-	assert_int_equal(mint_kexec_layout(&s, &bz, 1000000, &lay, err,
-					   sizeof(err)), 0);
+	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "t", &bz, err, sizeof(err)), 0);
+	assert_int_equal(mint_kexec_layout(&s, &bz, 1000000, &lay, err, sizeof(err)), 0);
 	assert_int_equal(lay.kernel, 0x60000000);
 	assert_int_equal(lay.kernel_end, 0x61000000);
 	assert_int_equal(lay.boot_params, 0x61000000);
@@ -199,14 +194,12 @@ static void test_layout(void **state)
 
 	/* Too little memory for init_size. */
 	s.mem_size = 8 << 20;
-	assert_int_not_equal(mint_kexec_layout(&s, &bz, 0, &lay, err,
-					       sizeof(err)), 0);
+	assert_int_not_equal(mint_kexec_layout(&s, &bz, 0, &lay, err, sizeof(err)), 0);
 	assert_non_null(strstr(err, "too small"));
 
 	/* The initrd does not fit. */
 	s.mem_size = 32 << 20;
-	assert_int_not_equal(mint_kexec_layout(&s, &bz, 64 << 20, &lay, err,
-					       sizeof(err)), 0);
+	assert_int_not_equal(mint_kexec_layout(&s, &bz, 64 << 20, &lay, err, sizeof(err)), 0);
 	assert_non_null(strstr(err, "initrd"));
 }
 
@@ -215,10 +208,13 @@ static void test_build(void **state)
 	static uint8_t bpbuf[MINT_BOOT_PARAMS_SIZE], sdbuf[MINT_SETUP_DATA_SIZE];
 	struct mint_kexec_spec s = spec_node1();
 	struct mint_node_env env = {
-		.table_phys = 0x1fff0000, .table_size = MINT_TABLE_SIZE,
-		.slot_phys = 0x80000, .slot_size = MINT_LOW_SLOT_SIZE,
-		.mem_block_size = 128 << 20, .tsc_khz = 2000000,
-		.lapic_khz = 1000000,
+	    .table_phys = 0x1fff0000,
+	    .table_size = MINT_TABLE_SIZE,
+	    .slot_phys = 0x80000,
+	    .slot_size = MINT_LOW_SLOT_SIZE,
+	    .mem_block_size = 128 << 20,
+	    .tsc_khz = 2000000,
+	    .lapic_khz = 1000000,
 	};
 	const struct boot_params *bp = (const void *)bpbuf;
 	const struct setup_data *sd = (const void *)sdbuf;
@@ -228,12 +224,10 @@ static void test_build(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "t", &bz, err,
-					    sizeof(err)), 0);
-	assert_int_equal(mint_kexec_layout(&s, &bz, 4096, &lay, err,
-					   sizeof(err)), 0);
-	assert_int_equal(mint_kexec_build(&s, &bz, img, &lay, &env, bpbuf, sdbuf,
-					  err, sizeof(err)), 0);
+	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "t", &bz, err, sizeof(err)), 0);
+	assert_int_equal(mint_kexec_layout(&s, &bz, 4096, &lay, err, sizeof(err)), 0);
+	assert_int_equal(mint_kexec_build(&s, &bz, img, &lay, &env, bpbuf, sdbuf, err, sizeof(err)),
+			 0);
 
 	/* Setup header copied from the image, loader fields filled in. */
 	assert_int_equal(bp->hdr.version, 0x020f);
@@ -279,8 +273,8 @@ static void test_build(void **state)
 
 	/* No slot: refused. */
 	env.slot_phys = 0;
-	assert_int_not_equal(mint_kexec_build(&s, &bz, img, &lay, &env, bpbuf,
-					      sdbuf, err, sizeof(err)), 0);
+	assert_int_not_equal(
+	    mint_kexec_build(&s, &bz, img, &lay, &env, bpbuf, sdbuf, err, sizeof(err)), 0);
 	assert_non_null(strstr(err, "slot"));
 }
 
@@ -309,26 +303,25 @@ _Static_assert(sizeof(struct mint_mem_entry) == 16, "mem entry");
 _Static_assert(sizeof(struct mint_pci_entry) == 8, "pci entry");
 _Static_assert(sizeof(struct mint_node_entry) == 80, "node entry");
 _Static_assert(offsetof(struct mint_boot_info, apic_ids) == 88, "apic_ids");
-_Static_assert(sizeof(struct mint_boot_info) == 88 + 4 * 64 + 4 * 32,
-	       "boot info");
+_Static_assert(sizeof(struct mint_boot_info) == 88 + 4 * 64 + 4 * 32, "boot info");
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_valid, make_image),
-		cmocka_unit_test_setup(test_setup_sects_zero_means_four, make_image),
-		cmocka_unit_test_setup(test_bad_magic, make_image),
-		cmocka_unit_test_setup(test_bad_boot_signature, make_image),
-		cmocka_unit_test_setup(test_truncated_header, make_image),
-		cmocka_unit_test_setup(test_truncated_payload, make_image),
-		cmocka_unit_test_setup(test_no_payload, make_image),
-		cmocka_unit_test_setup(test_old_protocol, make_image),
-		cmocka_unit_test_setup(test_not_64bit, make_image),
-		cmocka_unit_test_setup(test_not_relocatable, make_image),
-		cmocka_unit_test_setup(test_zimage, make_image),
-		cmocka_unit_test_setup(test_layout, make_image),
-		cmocka_unit_test_setup(test_build, make_image),
-		cmocka_unit_test_setup(test_check_rejects_before_touching, make_image),
+	    cmocka_unit_test_setup(test_valid, make_image),
+	    cmocka_unit_test_setup(test_setup_sects_zero_means_four, make_image),
+	    cmocka_unit_test_setup(test_bad_magic, make_image),
+	    cmocka_unit_test_setup(test_bad_boot_signature, make_image),
+	    cmocka_unit_test_setup(test_truncated_header, make_image),
+	    cmocka_unit_test_setup(test_truncated_payload, make_image),
+	    cmocka_unit_test_setup(test_no_payload, make_image),
+	    cmocka_unit_test_setup(test_old_protocol, make_image),
+	    cmocka_unit_test_setup(test_not_64bit, make_image),
+	    cmocka_unit_test_setup(test_not_relocatable, make_image),
+	    cmocka_unit_test_setup(test_zimage, make_image),
+	    cmocka_unit_test_setup(test_layout, make_image),
+	    cmocka_unit_test_setup(test_build, make_image),
+	    cmocka_unit_test_setup(test_check_rejects_before_touching, make_image),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -590,7 +590,7 @@ static void test_mem_range(void **state)
 	add_mem(&m, 11, true, true, true, 0);
 	add_mem(&m, 12, true, true, true, 0);
 	add_mem(&m, 13, true, true, true, 0);
-	add_mem(&m, 14, true, true, true, 1); /* owned by node1 */
+	add_mem(&m, 14, true, true, true, 1);  /* owned by node1 */
 	add_mem(&m, 15, true, false, true, 0); /* firmware hole inside */
 
 	fresh(&err);
@@ -601,7 +601,8 @@ static void test_mem_range(void **state)
 	fresh(&err);
 	assert_int_equal(mint_model_pick_mem_range(&m, 5 * BLOCK, out, 16, &n, &err), -1);
 	assert_int_equal(err.kind, MINT_E_BUSY);
-	assert_msg_contains(err.msg, "no 640M range of contiguous releasable memory (the largest is 512M)");
+	assert_msg_contains(err.msg,
+			    "no 640M range of contiguous releasable memory (the largest is 512M)");
 	assert_int_equal(n, 0);
 
 	/* Every movable window is only 4 long: 4 blocks come from movable 10-13. */

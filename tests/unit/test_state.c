@@ -45,7 +45,7 @@ static void write_file(const char *name, const char *text)
 
 static void missing_file_is_empty_state(void **state)
 {
-	struct mint_error err = { 0 };
+	struct mint_error err = {0};
 	struct mint_state st;
 
 	(void)state;
@@ -57,9 +57,9 @@ static void missing_file_is_empty_state(void **state)
 
 static void round_trip(void **state)
 {
-	struct mint_error err = { 0 };
+	struct mint_error err = {0};
 	struct mint_state st, back;
-	struct mint_pci_release rel = { .bdf = { 0, 3, 0, 1 } };
+	struct mint_pci_release rel = {.bdf = {0, 3, 0, 1}};
 	char tmp[128];
 
 	(void)state;
@@ -97,7 +97,7 @@ static void round_trip(void **state)
 
 static void corrupt_file_names_the_file(void **state)
 {
-	struct mint_error err = { 0 };
+	struct mint_error err = {0};
 	struct mint_state st;
 
 	(void)state;
@@ -126,9 +126,9 @@ static void corrupt_file_names_the_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(missing_file_is_empty_state, make_dir, remove_dir),
-		cmocka_unit_test_setup_teardown(round_trip, make_dir, remove_dir),
-		cmocka_unit_test_setup_teardown(corrupt_file_names_the_file, make_dir, remove_dir),
+	    cmocka_unit_test_setup_teardown(missing_file_is_empty_state, make_dir, remove_dir),
+	    cmocka_unit_test_setup_teardown(round_trip, make_dir, remove_dir),
+	    cmocka_unit_test_setup_teardown(corrupt_file_names_the_file, make_dir, remove_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

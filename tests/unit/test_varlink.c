@@ -91,7 +91,7 @@ static void eof_reads_zero(void **state)
 /* A whole call round trip over a socketpair, with the server side played by the test. */
 static void call_maps_error_reply(void **state)
 {
-	struct mint_error err = { 0 };
+	struct mint_error err = {0};
 	json_object *reply = NULL;
 	const char answer[] = "{\"error\":\"io.mint.Node.ResourceBusy\",\"parameters\":"
 			      "{\"message\":\"CPU 3 belongs to node1\"}}";
@@ -125,16 +125,15 @@ static void progress_replies_then_final(void **state)
 	static const char answers[] = "{\"parameters\":{\"done\":0},\"continues\":true}\0"
 				      "{\"parameters\":{\"done\":1},\"continues\":true}\0"
 				      "{\"parameters\":{\"bytes\":5}}";
-	struct mint_error err = { 0 };
+	struct mint_error err = {0};
 	json_object *reply = NULL, *v;
 	int sv[2], seen = 0;
 
 	(void)state;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	feed(sv[1], answers, sizeof(answers));
-	assert_int_equal(mint_varlink_call(sv[0], "x.y.Z", NULL, true,
-					   count_progress, &seen, &reply, &err),
-			 0);
+	assert_int_equal(
+	    mint_varlink_call(sv[0], "x.y.Z", NULL, true, count_progress, &seen, &reply, &err), 0);
 	assert_true(json_object_object_get_ex(reply, "bytes", &v));
 	assert_int_equal(json_object_get_int(v), 5);
 	assert_int_equal(seen, 2);
@@ -146,11 +145,11 @@ static void progress_replies_then_final(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(two_messages_in_one_read),
-		cmocka_unit_test(oversized_message_is_refused),
-		cmocka_unit_test(eof_reads_zero),
-		cmocka_unit_test(call_maps_error_reply),
-		cmocka_unit_test(progress_replies_then_final),
+	    cmocka_unit_test(two_messages_in_one_read),
+	    cmocka_unit_test(oversized_message_is_refused),
+	    cmocka_unit_test(eof_reads_zero),
+	    cmocka_unit_test(call_maps_error_reply),
+	    cmocka_unit_test(progress_replies_then_final),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
