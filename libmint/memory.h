@@ -14,6 +14,9 @@ int mint_mem_block_size(uint64_t *size, struct mint_error *err);
 /* Add every memory block to @m, owned by m->self. m->block_size must be set. */
 int mint_mem_scan(struct mint_model *m, struct mint_error *err);
 
+/* Tries for mint_mem_offline(): pauses of 0.1 s, 0.2 s, ... add up to 3.6 s. */
+#define MINT_MEM_OFFLINE_TRIES 8
+
 /*
  * Offline a block, retrying up to @tries times with a growing pause (the
  * kernel answers EBUSY while pages are still being migrated), or online it

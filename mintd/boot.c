@@ -186,7 +186,7 @@ static int step_cpu_online(void *ctx, struct mint_error *err)
 
 static int step_mem_offline(void *ctx, struct mint_error *err)
 {
-	return mint_mem_offline(*(unsigned *)ctx, 5, err);
+	return mint_mem_offline(*(unsigned *)ctx, MINT_MEM_OFFLINE_TRIES, err);
 }
 
 static int step_mem_online(void *ctx, struct mint_error *err)

@@ -10,7 +10,7 @@
 #include "log.h"
 #include "memory.h"
 
-#define MEM_OFFLINE_TRIES 5
+
 
 /* ---- the model: what sysfs shows plus what this node has released ---- */
 
@@ -217,7 +217,7 @@ int ops_reclaim_cpus(struct mintd *d, const struct mint_cpuset *cpus, struct min
 
 static int step_mem_offline(void *ctx, struct mint_error *err)
 {
-	return mint_mem_offline(*(unsigned *)ctx, MEM_OFFLINE_TRIES, err);
+	return mint_mem_offline(*(unsigned *)ctx, MINT_MEM_OFFLINE_TRIES, err);
 }
 
 static int step_mem_online(void *ctx, struct mint_error *err)
@@ -254,7 +254,7 @@ static int step_mem_take(void *ctx, struct mint_error *err)
 		unsigned b = s->cands->blocks[s->cands->next++];
 
 		tried++;
-		if (mint_mem_offline(b, MEM_OFFLINE_TRIES, &last)) {
+		if (mint_mem_offline(b, MINT_MEM_OFFLINE_TRIES, &last)) {
 			log_msg(LOG_WARNING, "%s; trying another block", last.msg);
 			continue;
 		}
