@@ -10,8 +10,6 @@
 #include "log.h"
 #include "memory.h"
 
-
-
 /* ---- the model: what sysfs shows plus what this node has released ---- */
 
 static void mark_released(struct mintd *d, struct mint_model *m)

@@ -229,7 +229,8 @@ int server_run(struct mintd *d, int listen_fd)
 		clients[i].fd = -1;
 
 	sd_notify(0, "READY=1\nSTATUS=serving " MINT_INTERFACE);
-	log_msg(LOG_INFO, "serving %s on %s", MINT_INTERFACE, d->socket_path);
+	log_msg(LOG_INFO, "serving %s on %s", MINT_INTERFACE,
+		d->socket_activated ? "the socket passed by systemd" : d->socket_path);
 	while (!stopping) {
 		pfd[0] = (struct pollfd){.fd = listen_fd, .events = POLLIN};
 		for (int i = 0; i < MAX_CLIENTS; i++)
