@@ -24,18 +24,55 @@ static const struct verb verbs[] = {
     {"cpu", cmd_cpu, "cpu release|reclaim LIST", "take CPUs offline and free them, or back"},
     {"mem", cmd_mem, "mem release|reclaim SIZE", "offline and free memory, or take it back"},
     {"dev", cmd_dev, "dev release|reclaim BDF", "unbind a PCI device and free it, or take it back"},
-    {"boot", cmd_boot,
-     "boot NODE --cores LIST --mem SIZE [--dev BDF]... [--kernel K] [--initrd I] [--append A]",
-     "boot a new node on free CPUs, memory and devices"},
+    {"boot", cmd_boot, "boot NODE --cores LIST --mem SIZE [OPTIONS]",
+     "boot a new node on CPUs, memory and devices of this one"},
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+/* What `mintctl COMMAND --help` prints after the usage line. */
+static const struct {
+	const char *verb;
+	const char *text;
+} command_help[] = {
+    {"status", "Show every node of the resource table (with a Mint kernel), this node's CPUs,\n"
+	       "memory ranges and PCI devices, and which node owns each of them."},
+    {"cpu", "release: take the CPUs offline and mark them free.\n"
+	    "reclaim: take free CPUs back and online them. CPU 0 is never released."},
+    {"mem", "release: offline memory blocks worth SIZE (movable blocks first, highest\n"
+	    "address first) and mark them free. reclaim: online released blocks again.\n"
+	    "SIZE must be a multiple of the memory block size (see mintctl status)."},
+    {"dev", "release: unbind the PCI function's driver, hold it with pci-stub and unload\n"
+	    "the driver's module if nothing else uses it. Refused while the device is in\n"
+	    "use (a mounted or swapped disk). reclaim: give it back to its driver."},
+    {"boot", "Boot NODE (node1 to node63) on the given CPUs, a contiguous range of SIZE\n"
+	     "memory and PCI devices, all taken from this node; needs a Mint kernel.\n"
+	     "\n"
+	     "  --cores LIST       CPUs of this node to hand over, e.g. 2,3 or 2-3\n"
+	     "  --mem SIZE         memory, e.g. 512M (a multiple of the block size)\n"
+	     "  --dev BDF          a PCI device with MSI/MSI-X, e.g. 0000:00:03.0 (repeatable)\n"
+	     "  --kernel FILE      bzImage (default /boot/vmlinuz-$(uname -r))\n"
+	     "  --initrd FILE      initramfs for the node\n"
+	     "  --append CMDLINE   added to the node's command line (console=ttyS<n> is set)\n"
+	     "  --timeout SECONDS  how long to wait for the node to run (default 300)\n"
+	     "\n"
+	     "On failure everything handed over comes back to this node."},
+};
+
+static void command_usage(const char *verb, const char *usage_line)
+{
+	printf("Usage: mintctl %s\n", usage_line);
+	for (size_t i = 0; i < sizeof(command_help) / sizeof(command_help[0]); i++)
+		if (!strcmp(command_help[i].verb, verb))
+			printf("\n%s\n", command_help[i].text);
+	printf("\nCommon options: --json, --socket PATH, --help\n");
+}
 
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage: mintctl [--json] [--socket PATH] COMMAND [ARGS]\n\nCommands:\n");
 	for (size_t i = 0; i < NVERBS; i++)
-		fprintf(out, "  %-28s %s\n", verbs[i].synopsis, verbs[i].summary);
+		fprintf(out, "  %-36s %s\n", verbs[i].synopsis, verbs[i].summary);
 	fprintf(out,
 		"\nOptions (accepted by every command):\n"
 		"  --json          machine-readable output\n"
@@ -136,7 +173,7 @@ int ctl_parse(struct ctl *ctl, int argc, char **argv, const struct cmd_option *e
 			ctl->socket = optarg;
 			break;
 		case 'h':
-			printf("Usage: mintctl %s\n", usage_line);
+			command_usage(argv[0], usage_line);
 			return -1;
 		case '?':
 			if (optopt == 's' || optopt >= 1000)
