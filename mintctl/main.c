@@ -72,7 +72,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "Usage: mintctl [--json] [--socket PATH] COMMAND [ARGS]\n\nCommands:\n");
 	for (size_t i = 0; i < NVERBS; i++)
-		fprintf(out, "  %-36s %s\n", verbs[i].synopsis, verbs[i].summary);
+		fprintf(out, "  %-44s %s\n", verbs[i].synopsis, verbs[i].summary);
 	fprintf(out,
 		"\nOptions (accepted by every command):\n"
 		"  --json          machine-readable output\n"
