@@ -6,6 +6,10 @@
 # Success: node1's marker "MINT-NODE1-UP" shows on COM2 while node0 still
 # prints "MINT-NODE0-ALIVE" on COM1.
 #
+# node0 also reads node1's console tail from the resource table (the ring
+# node1's kernel writes, see kernel-mint/tools/mint-log.c) and prints it on
+# COM1 as "node1-log| ..." lines, then "MINT-NODE1-LOG-READ".
+#
 # With MINT_TRY_REBOOT=1, node1 powers itself off after booting; node0
 # waits until the table says node1 is halted and boots it again (same CPUs
 # and memory, still owned by node1).
@@ -17,7 +21,9 @@
 #        and handed to node1, which reads its first bytes with dd,
 #        MINT_TRY_MOVE=1: after node1 is up, node0 offlines and releases
 #        the CPU with APIC ID 1 and the memory block below node1's;
-#        node1 claims them and onlines them (memory via memory/probe)
+#        node1 claims them and onlines them (memory via memory/probe),
+#        MINT_TRY_PANIC=1: node1's init exits, so node1 panics; node0 sees
+#        it failed in the table and shows the panic from node1's ring
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -38,6 +44,9 @@ gcc -std=c11 -O2 -Wall -Wextra -Werror -static \
 	-I"$repo/kexec-ext" -I"$repo/kernel-mint/uapi" \
 	"$repo/kexec-ext/mint_kexec.c" "$repo/kexec-ext/mint-kexec.c" \
 	-o "$out/mint-kexec"
+# Static mint-log for node0: prints a node's console tail from the table.
+gcc -std=c11 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -static \
+	-I"$repo/kernel-mint/uapi" "$here/tools/mint-log.c" -o "$out/mint-log"
 
 mkroot() {
 	local d=$1
@@ -63,6 +72,13 @@ cpu=/sys/devices/system/cpu
 if [ -e $cpu/cpu1/online ]; then
 	echo 0 > $cpu/cpu1/online && echo "node1: cpu1 offlined, online: $(cat $cpu/online)"
 	echo 1 > $cpu/cpu1/online && echo "node1: cpu1 onlined again, online: $(cat $cpu/online)"
+fi
+# A kernel console line that node0 looks for in node1's ring.
+echo "MINT-NODE1-KMSG-MARK: node1 init is running" > /dev/kmsg
+if grep -q mint_test=panic /proc/cmdline; then
+	sleep 2
+	echo "node1: init exits, the kernel panics (mint_test=panic)"
+	exit 1
 fi
 if [ -e /sys/block/vda ]; then
 	echo "node1: PCI devices: $(ls /sys/bus/pci/devices | tr '\n' ' ')"
@@ -111,6 +127,7 @@ chmod +x "$n1/init"
 n0="$out/root-node0"
 mkroot "$n0"
 cp "$out/mint-kexec" "$n0/bin/mint-kexec"
+cp "$out/mint-log" "$n0/bin/mint-log"
 cp "$bz" "$n0/bzImage"
 cp "$out/node1.cpio.gz" "$n0/node1.cpio.gz"
 cat > "$n0/init" <<'EOS'
@@ -158,6 +175,8 @@ if grep -q mint_try_disk=1 /proc/cmdline; then
 fi
 reboot_test=0
 grep -q mint_try_reboot=1 /proc/cmdline && reboot_test=1
+panic_test=0
+grep -q mint_try_panic=1 /proc/cmdline && panic_test=1
 boot_node1() {
 	set -- --node 1 --name node1 --cpus 2,3 --mem $(printf '0x%x' $base):$((4 * bs)) \
 		--uart 0x2f8 --kernel /bzImage --initrd /node1.cpio.gz $pci --append "$1"
@@ -172,10 +191,23 @@ wait_node1() {
 	done
 	return 1
 }
+# Wait until node1's console tail in the table contains $1 (at most $2
+# seconds), print the tail and succeed if it does.
+show_node1_log() {
+	for t in $(seq 1 $2); do
+		mint-log 1 2>/dev/null | grep -q "$1" && break
+		sleep 1
+	done
+	echo "node0: node1's console tail, read from the resource table:"
+	mint-log -p "node1-log| " 1
+	mint-log 1 2>/dev/null | grep -q "$1"
+}
 if grep -q mint_try_move=1 /proc/cmdline; then
 	boot_node1 "$append mint_test=move mint_move_mem=$(printf '0x%x' $((base - bs)))"
 elif [ $reboot_test = 1 ]; then
 	boot_node1 "$append mint_test=halt"
+elif [ $panic_test = 1 ]; then
+	boot_node1 "$append mint_test=panic"
 else
 	boot_node1 "$append"
 fi
@@ -186,6 +218,21 @@ echo online_movable > $mem/memory$((top - 3))/state || echo "node0: onlining mem
 if [ -n "$pci" ]; then
 	echo "node0: binding $dev (now node1's) must fail:"
 	echo $dev > /sys/bus/pci/drivers/virtio-pci/bind || echo "node0: binding $dev refused (expected)"
+fi
+if show_node1_log MINT-NODE1-KMSG-MARK 180; then
+	echo "MINT-NODE1-LOG-READ: node1's kernel console tail read back from the table"
+else
+	echo "node0: node1's ring does not show its marker"
+fi
+if [ $panic_test = 1 ]; then
+	if wait_node1 failed; then
+		sleep 2
+		echo "node0: node1 failed: $(mint-kexec --status | grep '^node1')"
+		show_node1_log "Kernel panic" 10 &&
+			echo "MINT-NODE1-PANIC-LOGGED: node1's panic read back from the table"
+	else
+		echo "node0: node1 did not fail"
+	fi
 fi
 if grep -q mint_try_move=1 /proc/cmdline; then
 	echo 0 > /sys/devices/system/cpu/cpu1/online
@@ -202,8 +249,13 @@ fi
 if [ $reboot_test = 1 ]; then
 	if wait_node1 halted; then
 		echo "node0: node1 halted: $(mint-kexec --status | grep '^node1')"
+		show_node1_log "CPUs are parked" 10
 		boot_node1 "$append"
 		wait_node1 running && echo "MINT-NODE1-REBOOTED: $(mint-kexec --status | grep '^node1')"
+		if show_node1_log MINT-NODE1-KMSG-MARK 120 &&
+		   ! mint-log 1 | grep -q "CPUs are parked"; then
+			echo "MINT-NODE1-LOG-CLEARED: the ring holds only node1's second boot"
+		fi
 	else
 		echo "node0: node1 did not halt"
 	fi
@@ -234,7 +286,7 @@ qemu-system-x86_64 -M pc -cpu max -smp 4 -m 2G -display none -monitor none \
 	-chardev file,id=com3,path="$out/com3.log" -serial chardev:com3 \
 	-chardev file,id=com4,path="$out/com4.log" -serial chardev:com4 \
 	-kernel "$bz" -initrd "$out/node0.cpio.gz" \
-	-append "console=ttyS0,115200 nox2apic movablecore=1G no_ipi_broadcast=1 rdinit=/init mint_try_reboot=${MINT_TRY_REBOOT:-0} mint_try_disk=${MINT_TRY_DISK:-0} mint_try_move=${MINT_TRY_MOVE:-0}" \
+	-append "console=ttyS0,115200 nox2apic movablecore=1G no_ipi_broadcast=1 rdinit=/init mint_try_reboot=${MINT_TRY_REBOOT:-0} mint_try_disk=${MINT_TRY_DISK:-0} mint_try_move=${MINT_TRY_MOVE:-0} mint_try_panic=${MINT_TRY_PANIC:-0}" \
 	"${disk_args[@]}" ${QEMU_EXTRA:-} &
 qpid=$!
 trap 'kill $qpid 2>/dev/null || true' EXIT
@@ -246,10 +298,15 @@ for ((t = 0; t < timeout; t += 2)); do
 		echo "try-boot-node: QEMU exited" >&2
 		break
 	fi
-	if grep -q MINT-NODE1-ALIVE "$out/com2.log" 2>/dev/null &&
+	if { grep -q MINT-NODE1-ALIVE "$out/com2.log" 2>/dev/null ||
+	     [ "${MINT_TRY_PANIC:-0}" = 1 ]; } &&
 	   grep -q "MINT-NODE0-ALIVE" "$out/com1.log" 2>/dev/null &&
+	   grep -q MINT-NODE1-LOG-READ "$out/com1.log" 2>/dev/null &&
 	   { [ "${MINT_TRY_REBOOT:-0}" != 1 ] ||
-	     grep -q MINT-NODE1-REBOOTED "$out/com1.log"; } &&
+	     { grep -q MINT-NODE1-REBOOTED "$out/com1.log" &&
+	       grep -q MINT-NODE1-LOG-CLEARED "$out/com1.log"; }; } &&
+	   { [ "${MINT_TRY_PANIC:-0}" != 1 ] ||
+	     grep -q MINT-NODE1-PANIC-LOGGED "$out/com1.log"; } &&
 	   { [ "${MINT_TRY_MOVE:-0}" != 1 ] ||
 	     grep -q MINT-NODE1-MEM-MOVED "$out/com2.log"; }; then
 		sleep 6
@@ -257,6 +314,8 @@ for ((t = 0; t < timeout; t += 2)); do
 		break
 	fi
 done
+echo "===== COM1 (node0), node1's console tail read from the table ====="
+grep -a -e '^node1-log| ' -e MINT-NODE1-LOG -e MINT-NODE1-PANIC "$out/com1.log" || true
 echo "===== COM1 (node0), last lines ====="
 tail -n 25 "$out/com1.log" || true
 echo "===== COM2 (node1), last lines ====="

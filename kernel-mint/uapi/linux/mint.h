@@ -4,7 +4,8 @@
  * one x86-64 machine.  This header is shared by the kernel and by user
  * space (kexec-ext, mintd).  It defines:
  *
- *  - the shared resource table that node0 creates at boot,
+ *  - the shared resource table that node0 creates at boot, including
+ *    a ring with the tail of each secondary node's kernel console,
  *  - the Mint setup_data record that a booting node receives,
  *  - the ioctls of the /dev/mint character device.
  *
@@ -82,6 +83,27 @@ struct mint_node_entry {
 	__u64 reserved[2];
 };
 
+/*
+ * Tail of a node's kernel console.  The node's kernel appends every byte
+ * it prints: buf[seq % MINT_LOG_SIZE] = byte, then (after a write
+ * barrier) seq = seq + 1.  The node that starts the node clears it
+ * (seq = 0, buf zeroed) before starting it, so it holds only the current
+ * boot.  A reader reads seq, then buf, then seq again: the last
+ * min(seq, MINT_LOG_SIZE) bytes up to the first seq are valid unless the
+ * second read shows they have been overwritten since.
+ */
+#define MINT_LOG_SIZE		480
+
+struct mint_node_log {
+	__u32 seq;		/* bytes ever written; next at buf[seq % size] */
+	__u32 reserved[7];
+	char buf[MINT_LOG_SIZE];
+};				/* 512 bytes */
+
+/*
+ * Layout (bytes): header 0x0000, cpu[] 0x0040, mem[] 0x1040,
+ * pci[] 0x5040, node[] 0x5840, log[] 0x6c40, end 0xec40 (<= 64 KiB).
+ */
 struct mint_table {
 	__u64 magic;		/* MINT_TABLE_MAGIC */
 	__u32 version;		/* MINT_VERSION */
@@ -94,6 +116,7 @@ struct mint_table {
 	struct mint_mem_entry mem[MINT_MAX_MEM_BLOCKS];
 	struct mint_pci_entry pci[MINT_MAX_PCI];
 	struct mint_node_entry node[MINT_MAX_NODES];
+	struct mint_node_log log[MINT_MAX_NODES];	/* console tails */
 };
 
 /*
