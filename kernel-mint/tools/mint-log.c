@@ -4,9 +4,10 @@
  * ring in the resource table (struct mint_node_log) through the read-only
  * mmap of /dev/mint.
  *
- * Usage: mint-log [-p PREFIX] [-r] NODE
+ * Usage: mint-log [-p PREFIX] [-r] [-s] NODE
  *   -p PREFIX  print PREFIX before every line
  *   -r         raw: keep the first line even if the ring cut it
+ *   -s         print only seq, the bytes the node printed this boot
  * Exit status: 0 if the ring holds something, 1 if it is empty, 2 on error.
  *
  * Build: gcc -static -I kernel-mint/uapi kernel-mint/tools/mint-log.c
@@ -53,14 +54,16 @@ int main(int argc, char **argv)
 	const struct mint_table *t;
 	char text[MINT_LOG_SIZE];
 	unsigned int node, len, i = 0;
-	int raw = 0, cut, opt, fd, bol = 1;
+	int raw = 0, seq = 0, cut, opt, fd, bol = 1;
 	char *end;
 
-	while ((opt = getopt(argc, argv, "p:r")) != -1) {
+	while ((opt = getopt(argc, argv, "p:rs")) != -1) {
 		if (opt == 'p')
 			prefix = optarg;
 		else if (opt == 'r')
 			raw = 1;
+		else if (opt == 's')
+			seq = 1;
 		else
 			goto usage;
 	}
@@ -83,6 +86,10 @@ int main(int argc, char **argv)
 	if (t->magic != MINT_TABLE_MAGIC || t->version != MINT_VERSION) {
 		fprintf(stderr, "mint-log: no Mint table (version %u)\n", t->version);
 		return 2;
+	}
+	if (seq) {
+		printf("%u\n", __atomic_load_n(&t->log[node].seq, __ATOMIC_RELAXED));
+		return 0;
 	}
 	if (snapshot(&t->log[node], text, &len, &cut)) {
 		fprintf(stderr, "mint-log: node%u's ring keeps changing\n", node);
@@ -110,6 +117,6 @@ int main(int argc, char **argv)
 	return len ? 0 : 1;
 
 usage:
-	fprintf(stderr, "usage: mint-log [-p PREFIX] [-r] NODE\n");
+	fprintf(stderr, "usage: mint-log [-p PREFIX] [-r] [-s] NODE\n");
 	return 2;
 }
