@@ -20,7 +20,7 @@ enum mint_errkind {
 	MINT_E_SYSTEM,	    /* the kernel refused or an I/O call failed */
 };
 
-#define MINT_ERR_MSG_MAX 512
+#define MINT_ERR_MSG_MAX 1024
 
 struct mint_error {
 	enum mint_errkind kind;

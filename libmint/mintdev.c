@@ -127,6 +127,35 @@ int mint_dev_mark_failed(struct mint_dev *dev, uint32_t node, struct mint_error 
 			 strerror(errno));
 }
 
+size_t mint_dev_node_log(const struct mint_dev *dev, uint32_t node, char *buf, size_t len)
+{
+	const volatile struct mint_node_log *log;
+	uint32_t seq, n;
+	size_t out = 0;
+
+	if (!len)
+		return 0;
+	buf[0] = '\0';
+	if (!dev->table || node >= MINT_MAX_NODES)
+		return 0;
+	log = &dev->table->log[node];
+	seq = log->seq;
+	/* Pairs with the writer's barrier between storing a byte and advancing seq. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	n = seq < MINT_LOG_SIZE ? seq : MINT_LOG_SIZE;
+	if (n > len - 1)
+		n = (uint32_t)(len - 1);
+	for (uint32_t i = seq - n; i != seq; i++) {
+		char c = log->buf[i % MINT_LOG_SIZE];
+
+		if (c == '\r')
+			continue;
+		buf[out++] = (c == '\n' || c == '\t' || (c >= ' ' && c < 127)) ? c : '?';
+	}
+	buf[out] = '\0';
+	return out;
+}
+
 uint32_t mint_dev_cpu_owner(const struct mint_dev *dev, unsigned apic_id)
 {
 	if (!dev->table || apic_id >= MINT_MAX_CPUS)

@@ -37,6 +37,13 @@ int mint_dev_node_state(struct mint_dev *dev, uint32_t node, uint32_t *state,
 /* A node stuck in "booting" becomes "failed", so that its resources can be taken back. */
 int mint_dev_mark_failed(struct mint_dev *dev, uint32_t node, struct mint_error *err);
 
+/*
+ * The tail of @node's console, kept by that node's kernel in the table's ring:
+ * at most @len - 1 bytes, NUL-terminated, carriage returns dropped and other
+ * control characters but newlines shown as '?'. Returns the length.
+ */
+size_t mint_dev_node_log(const struct mint_dev *dev, uint32_t node, char *buf, size_t len);
+
 /* Table look-ups: owner of a CPU (APIC ID), memory block (base) or PCI function; MINT_OWNER_NONE if
  * absent. */
 uint32_t mint_dev_cpu_owner(const struct mint_dev *dev, unsigned apic_id);

@@ -3,8 +3,16 @@
 
 #include <errno.h>
 #include <libkmod.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+/* libkmod's own messages would go to stderr; failures reach the caller through mint_error. */
+static void quiet_log(void *data, int priority, const char *file, int line, const char *fn,
+		      const char *format, va_list args)
+{
+	(void)data, (void)priority, (void)file, (void)line, (void)fn, (void)format, (void)args;
+}
 
 static struct kmod_ctx *open_ctx(struct mint_error *err)
 {
@@ -14,6 +22,7 @@ static struct kmod_ctx *open_ctx(struct mint_error *err)
 		mint_fail(err, MINT_E_SYSTEM, "libkmod: cannot create a context");
 		return NULL;
 	}
+	kmod_set_log_fn(ctx, quiet_log, NULL);
 	kmod_load_resources(ctx);
 	return ctx;
 }
@@ -21,13 +30,15 @@ static struct kmod_ctx *open_ctx(struct mint_error *err)
 bool mint_module_loaded(const char *name)
 {
 	struct kmod_module *mod = NULL;
-	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+	struct kmod_ctx *ctx = open_ctx(NULL);
 	bool live = false;
 
 	if (!ctx)
 		return false;
 	if (kmod_module_new_from_name(ctx, name, &mod) == 0) {
-		live = kmod_module_get_initstate(mod) == KMOD_MODULE_LIVE;
+		int state = kmod_module_get_initstate(mod);
+
+		live = state == KMOD_MODULE_LIVE || state == KMOD_MODULE_BUILTIN;
 		kmod_module_unref(mod);
 	}
 	kmod_unref(ctx);

@@ -8,6 +8,7 @@
 
 #include "error.h"
 
+/* Loaded and live, or built into the kernel. */
 bool mint_module_loaded(const char *name);
 /* Load @name with its dependencies (like modprobe). Loaded already is success. */
 int mint_module_load(const char *name, struct mint_error *err);

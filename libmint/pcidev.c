@@ -433,7 +433,8 @@ static int step_reload_module(void *ctx, struct mint_error *err)
 {
 	struct mint_pci_release *rel = ctx;
 
-	if (!rel->module[0] || mint_module_loaded(rel->module))
+	/* Only what the release unloaded comes back (a built-in driver never went away). */
+	if (!rel->module_unloaded || mint_module_loaded(rel->module))
 		return 0;
 	return mint_module_load(rel->module, err);
 }

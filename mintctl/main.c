@@ -26,6 +26,7 @@ static const struct verb verbs[] = {
     {"dev", cmd_dev, "dev release|reclaim BDF", "unbind a PCI device and free it, or take it back"},
     {"boot", cmd_boot, "boot NODE --cores LIST --mem SIZE [OPTIONS]",
      "boot a new node on CPUs, memory and devices of this one"},
+    {"log", cmd_log, "log NODE", "the last lines NODE printed on its console"},
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
@@ -57,6 +58,8 @@ static const struct {
 	     "  --timeout SECONDS  how long to wait for the node to run (default 300)\n"
 	     "\n"
 	     "On failure everything handed over comes back to this node."},
+    {"log", "Print the tail (about 480 bytes) of NODE's console, which a Mint node's\n"
+	    "kernel keeps in the shared resource table, also after it failed."},
 };
 
 static void command_usage(const char *verb, const char *usage_line)

@@ -59,5 +59,6 @@ int cmd_cpu(struct ctl *ctl, int argc, char **argv);
 int cmd_mem(struct ctl *ctl, int argc, char **argv);
 int cmd_dev(struct ctl *ctl, int argc, char **argv);
 int cmd_boot(struct ctl *ctl, int argc, char **argv);
+int cmd_log(struct ctl *ctl, int argc, char **argv);
 
 #endif

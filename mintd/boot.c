@@ -231,6 +231,26 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Add the last lines the node printed (from the table's console ring) to @err. */
+static void append_console_tail(struct boot_job *j, struct mint_error *err)
+{
+	char tail[MINT_LOG_SIZE + 1], *start;
+	size_t n = mint_dev_node_log(&j->d->dev, j->spec.node_id, tail, sizeof(tail));
+	int lines = 0;
+
+	while (n && tail[n - 1] == '\n')
+		tail[--n] = '\0';
+	if (!n) {
+		mint_error_append(err, "%s printed nothing on its console", j->name);
+		return;
+	}
+	/* The last 4 lines at most, so the message stays readable. */
+	for (start = tail + n; start > tail; start--)
+		if (start[-1] == '\n' && ++lines == 4)
+			break;
+	mint_error_append(err, "%s's console ended with:\n%s", j->name, start);
+}
+
 static int step_wait_running(void *ctx, struct mint_error *err)
 {
 	struct boot_job *j = ctx;
@@ -242,15 +262,20 @@ static int step_wait_running(void *ctx, struct mint_error *err)
 			return -1;
 		if (state == MINT_NODE_RUNNING)
 			return 0;
-		if (state == MINT_NODE_FAILED || state == MINT_NODE_HALTED)
-			return mint_fail(err, MINT_E_SYSTEM, "%s stopped while booting (state %s)",
-					 j->name, mint_node_state_name(state));
+		if (state == MINT_NODE_FAILED || state == MINT_NODE_HALTED) {
+			mint_fail(err, MINT_E_SYSTEM, "%s stopped while booting (state %s)",
+				  j->name, mint_node_state_name(state));
+			append_console_tail(j, err);
+			return -1;
+		}
 		sleep_ms(20);
 	}
 	/* Stop it here so the rollback of the start can take everything back. */
 	mint_dev_mark_failed(&j->d->dev, j->spec.node_id, NULL);
-	return mint_fail(err, MINT_E_SYSTEM, "%s did not report running within %u s (state %s)",
-			 j->name, j->req->timeout, mint_node_state_name(state));
+	mint_fail(err, MINT_E_SYSTEM, "%s did not report running within %u s (state %s)", j->name,
+		  j->req->timeout, mint_node_state_name(state));
+	append_console_tail(j, err);
+	return -1;
 }
 
 static struct table_res *add_res(struct boot_job *j, uint32_t type, uint64_t id, const char *desc)

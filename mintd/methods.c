@@ -546,6 +546,38 @@ static void m_boot_node(struct call *c)
 	call_reply(c, reply);
 }
 
+/* ---- NodeLog ---- */
+
+static void m_node_log(struct call *c)
+{
+	static const char *const allowed[] = {"name", NULL};
+	struct mint_error err = {0};
+	char text[MINT_LOG_SIZE + 1];
+	json_object *reply;
+	int node;
+
+	if (reject_unknown(c, allowed))
+		return;
+	if (!param_string(c, "name")) {
+		call_failf(c, MINT_E_INVALID, "parameter name must be a node name such as node1");
+		return;
+	}
+	if (mint_parse_node_name(param_string(c, "name"), &node, &err)) {
+		call_fail(c, &err);
+		return;
+	}
+	if (!c->d->mint_kernel) {
+		call_failf(c, MINT_E_UNSUPPORTED,
+			   "this kernel has no Mint support (" MINT_DEV_PATH " is missing)");
+		return;
+	}
+	mint_dev_node_log(&c->d->dev, (uint32_t)node, text, sizeof(text));
+	reply = json_object_new_object();
+	json_object_object_add(reply, "name", json_object_new_string(param_string(c, "name")));
+	json_object_object_add(reply, "text", json_object_new_string(text));
+	call_reply(c, reply);
+}
+
 /* ---- org.varlink.service ---- */
 
 static void m_get_info(struct call *c)
@@ -599,6 +631,7 @@ static const struct method methods[] = {
     {MINT_INTERFACE ".ReleaseDevice", m_release_device, true},
     {MINT_INTERFACE ".ReclaimDevice", m_reclaim_device, true},
     {MINT_INTERFACE ".BootNode", m_boot_node, true},
+    {MINT_INTERFACE ".NodeLog", m_node_log, false},
 };
 
 void methods_dispatch(struct call *c)

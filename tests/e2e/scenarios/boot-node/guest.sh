@@ -76,8 +76,21 @@ refused "boot with unaligned memory refused" "not a multiple of the 128M memory 
 refused "boot with too much memory refused" "contiguous releasable memory" $BOOT --cores 2,3 --mem 4G
 refused "boot with a missing device refused" "PCI device 0000:00:1f.7 does not exist" $BOOT --cores 2,3 --mem 512M --dev 0000:00:1f.7
 refused "boot of a kernel that is not a bzImage refused" "bzImage" mintctl boot node1 --cores 2,3 --mem 512M --kernel /etc/passwd
+refused "log of a bad node name is bad usage" "invalid node name" mintctl log nodeX
 refused "boot of node0 refused" "node0 is this node" mintctl boot node0 --cores 2,3 --mem 512M --kernel /boot/bzImage
 check "mintd still alive" mintd_alive
+
+e2e_section "failed boot"
+# mem=16M leaves node1's kernel no memory it can use: it dies early and never
+# reports running. mintd must give up after the timeout and take everything back.
+snapshot
+check_fails_output "a node that never comes up times out" "did not report running within 8 s" \
+	$BOOT --cores 2,3 --mem 512M --dev "$DISK1" --timeout 8 --append "mem=16M"
+printf '%s\n' "$E2E_OUT"
+check_eq "the failed boot was rolled back without errors" "" "$(printf '%s' "$E2E_OUT" | grep -o rollback)"
+check_unchanged "after the failed boot everything is back in node0"
+check_eq "$DISK1 back with virtio-pci after the failed boot" virtio-pci "$(pci_driver "$DISK1")"
+check_output "status shows node1 failed" "failed" sh -c "mintctl status | grep '^node1 '"
 
 e2e_section "boot"
 MEM0=$(memtotal_kib)
@@ -97,6 +110,7 @@ check_output "status shows CPU 2 owned by node1" "node1" sh -c "mintctl status |
 check_output "status --json lists node1" '"node":"node1"' sh -c "mintctl status --json | tr -d ' \n'"
 refused "booting node1 again refused" "node1 is already running" mintctl boot node1 --cores 1 --mem 128M --kernel /boot/bzImage
 refused "releasing node1's CPU from node0 refused" "CPU 2 belongs to node1" mintctl cpu reclaim 2
+check_output "mintctl log node1 shows node1's kernel console" "Run /init as init process" mintctl log node1
 mintctl status
 
 # node1 runs its own checks on COM2; give it time before the machine powers off.
