@@ -61,12 +61,34 @@ check_eq "second disk readable in node0 before the boot" "MINT-DISK-1" "$(read_h
 
 # A workload that must keep running while node1 boots.
 echo 0 >/tmp/work.count
-(n=0; while :; do n=$((n + 1)); echo $n >/tmp/work.count; sleep 0.1; done) &
+# The counter file is replaced by rename, so a reader never sees it half written.
+(n=0; while :; do n=$((n + 1)); echo $n >/tmp/work.new && mv /tmp/work.new /tmp/work.count; sleep 0.1; done) &
 WORK_PID=$!
 
 mintd >/tmp/mintd.log 2>&1 &
 MINTD_PID=$!
 check "mintd socket appears" wait_for_socket "$SOCK" 30
+
+e2e_section "resource table on node0"
+# Single-node release/reclaim also move the table entry, and the kernel
+# enforces the table: a released CPU cannot be onlined behind mintd's back.
+online_cpu1() { echo 1 >$CPU/cpu1/online; }
+check "cpu release 1" mintctl cpu release 1
+check_output "status shows CPU 1 free in the table" "free" sh -c "mintctl status | grep '^1 '"
+check_fails_output "the kernel refuses to online a CPU node0 does not own" "not permitted" online_cpu1
+check_eq "CPU 1 still offline" 0 "$(cat $CPU/cpu1/online)"
+check "cpu reclaim 1" mintctl cpu reclaim 1
+check_eq "CPU 1 online again" 1 "$(cat $CPU/cpu1/online)"
+MEMA=$(memtotal_kib)
+check "mem release 128M" mintctl mem release 128M
+check_output "status shows 128M free in the table" "free" sh -c "mintctl status | grep ' offline '"
+check "mem reclaim 128M" mintctl mem reclaim 128M
+check_near "MemTotal back after mem reclaim" "$MEMA" "$(memtotal_kib)" $((4 * MIB))
+check "dev release $DISK1" mintctl dev release "$DISK1"
+check_output "status shows $DISK1 free in the table" "free" sh -c "mintctl status | grep '^$DISK1 '"
+check "dev reclaim $DISK1" mintctl dev reclaim "$DISK1"
+check "second disk readable again in node0" wait_until 5 test -b /dev/vdb
+check_eq "second disk pattern after reclaim" "MINT-DISK-1" "$(read_head /dev/vdb 11)"
 
 e2e_section "bad requests"
 BOOT="mintctl boot node1 --kernel /boot/bzImage --initrd /boot/node1.cpio.gz"
