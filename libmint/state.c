@@ -15,6 +15,8 @@
 void mint_state_init(struct mint_state *st)
 {
 	memset(st, 0, sizeof(*st));
+	for (size_t i = 0; i < MINT_CPUSET_MAX; i++)
+		st->apic_ids[i] = -1;
 }
 
 bool mint_state_has_mem(const struct mint_state *st, unsigned index)
@@ -108,6 +110,31 @@ static int parse_devs(json_object *arr, struct mint_state *st)
 	return 0;
 }
 
+/* Optional (older files lack it): [{"cpu": 2, "apic_id": 2}, ...]. */
+static int parse_apic_ids(json_object *root, struct mint_state *st)
+{
+	json_object *arr, *cpu, *apic;
+
+	if (!json_object_object_get_ex(root, "apic_ids", &arr))
+		return 0;
+	if (!json_object_is_type(arr, json_type_array))
+		return -1;
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *o = json_object_array_get_idx(arr, i);
+		int c, a;
+
+		if (!json_object_object_get_ex(o, "cpu", &cpu) ||
+		    !json_object_object_get_ex(o, "apic_id", &apic))
+			return -1;
+		c = json_object_get_int(cpu);
+		a = json_object_get_int(apic);
+		if (c < 0 || c >= MINT_CPUSET_MAX || a < 0)
+			return -1;
+		st->apic_ids[c] = a;
+	}
+	return 0;
+}
+
 static int parse_state(json_object *root, struct mint_state *st)
 {
 	json_object *cpus, *mem, *devs, *ver;
@@ -134,7 +161,9 @@ static int parse_state(json_object *root, struct mint_state *st)
 		if (b < 0 || mint_state_add_mem(st, (unsigned)b))
 			return -1;
 	}
-	return parse_devs(devs, st);
+	if (parse_devs(devs, st))
+		return -1;
+	return parse_apic_ids(root, st);
 }
 
 int mint_state_load(const char *dir, struct mint_state *st, struct mint_error *err)
@@ -166,7 +195,7 @@ static json_object *state_to_json(const struct mint_state *st)
 	json_object *root = json_object_new_object();
 	json_object *cpus = json_object_new_array();
 	json_object *mem = json_object_new_array();
-	json_object *devs = json_object_new_array();
+	json_object *devs = json_object_new_array(), *apics;
 	char name[MINT_BDF_STRLEN];
 
 	for (int c = mint_cpuset_next(&st->cpus, 0); c >= 0; c = mint_cpuset_next(&st->cpus, c + 1))
@@ -186,6 +215,18 @@ static json_object *state_to_json(const struct mint_state *st)
 	json_object_object_add(root, "released_cpus", cpus);
 	json_object_object_add(root, "released_memory_blocks", mem);
 	json_object_object_add(root, "released_devices", devs);
+	apics = json_object_new_array();
+	for (int c = 0; c < MINT_CPUSET_MAX; c++) {
+		json_object *o;
+
+		if (st->apic_ids[c] < 0)
+			continue;
+		o = json_object_new_object();
+		json_object_object_add(o, "cpu", json_object_new_int(c));
+		json_object_object_add(o, "apic_id", json_object_new_int(st->apic_ids[c]));
+		json_object_array_add(apics, o);
+	}
+	json_object_object_add(root, "apic_ids", apics);
 	return root;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What this node has released and must remember across a daemon restart:
- * CPUs, memory blocks, and PCI functions with the driver and module they had.
+ * CPUs, memory blocks, PCI functions with the driver and module they had,
+ * and the APIC IDs of CPUs.
  * Stored as JSON in <dir>/state.json, written atomically (temp file, fsync,
  * rename, fsync of the directory).
  */
@@ -21,6 +22,11 @@ struct mint_state {
 	unsigned mem[MINT_STATE_MAX_MEM]; /* memory block indexes */
 	size_t ndevs;
 	struct mint_pci_release devs[MINT_STATE_MAX_DEVS];
+	/*
+	 * APIC ID of each CPU (-1: unknown). Linux shows it only while the CPU is
+	 * online, and a node boots on offline CPUs: remember it across restarts.
+	 */
+	int apic_ids[MINT_CPUSET_MAX];
 };
 
 void mint_state_init(struct mint_state *st);

@@ -96,8 +96,6 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &d))
 		return 2;
 	log_init();
-	for (int i = 0; i < MINT_CPUSET_MAX; i++)
-		d.apic_cache[i] = -1;
 	d.dev.fd = -1;
 	if (access(MINT_DEV_PATH, F_OK) == 0) {
 		if (mint_dev_open(&d.dev, &err)) {
@@ -110,6 +108,8 @@ int main(int argc, char **argv)
 	}
 	if (mint_state_load(d.state_dir, &d.state, &err))
 		mintd_warn(&d, "%s; starting with an empty state", err.msg);
+	/* APIC IDs of CPUs that are offline now are known only from earlier runs. */
+	memcpy(d.apic_cache, d.state.apic_ids, sizeof(d.apic_cache));
 	ops_reconcile(&d);
 	fd = server_open(&d);
 	if (fd < 0)

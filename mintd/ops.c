@@ -77,6 +77,7 @@ int ops_build_model(struct mintd *d, unsigned what, struct mint_model *m, struct
 
 static int save_state(struct mintd *d, struct mint_error *err)
 {
+	memcpy(d->state.apic_ids, d->apic_cache, sizeof(d->state.apic_ids));
 	if (!mint_state_save(d->state_dir, &d->state, err))
 		return 0;
 	log_msg(LOG_ERR, "%s", err->msg);
@@ -491,10 +492,8 @@ int ops_reclaim_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci
 
 /* ---- start-up reconciliation ---- */
 
-static bool reconcile_cpus(struct mintd *d, const struct mint_model *m)
+static void reconcile_cpus(struct mintd *d, const struct mint_model *m)
 {
-	bool changed = false;
-
 	for (size_t i = 0; i < m->ncpus; i++) {
 		const struct mint_cpu *c = &m->cpus[i];
 		bool released = mint_cpuset_has(&d->state.cpus, c->id);
@@ -504,7 +503,6 @@ static bool reconcile_cpus(struct mintd *d, const struct mint_model *m)
 			    d, "CPU %u was released but is online: counting it as node%d's again",
 			    c->id, d->self);
 			mint_cpuset_del(&d->state.cpus, c->id);
-			changed = true;
 		} else if (!released && !c->online) {
 			mintd_warn(d, "CPU %u is offline but was not released through mintd",
 				   c->id);
@@ -515,15 +513,11 @@ static bool reconcile_cpus(struct mintd *d, const struct mint_model *m)
 		if (!mint_model_cpu(m, (unsigned)c)) {
 			mintd_warn(d, "released CPU %d no longer exists: forgetting it", c);
 			mint_cpuset_del(&d->state.cpus, (unsigned)c);
-			changed = true;
 		}
-	return changed;
 }
 
-static bool reconcile_mem(struct mintd *d, const struct mint_model *m)
+static void reconcile_mem(struct mintd *d, const struct mint_model *m)
 {
-	bool changed = false;
-
 	for (size_t i = 0; i < d->state.nmem;) {
 		const struct mint_memblock *b = mint_model_mem(m, d->state.mem[i]);
 
@@ -534,15 +528,12 @@ static bool reconcile_mem(struct mintd *d, const struct mint_model *m)
 		mintd_warn(d, "memory block %u was released but is %s: forgetting the release",
 			   d->state.mem[i], b ? "online" : "gone");
 		mint_state_del_mem(&d->state, d->state.mem[i]);
-		changed = true;
 	}
-	return changed;
 }
 
-static bool reconcile_devs(struct mintd *d, const struct mint_model *m)
+static void reconcile_devs(struct mintd *d, const struct mint_model *m)
 {
 	char name[MINT_BDF_STRLEN];
-	bool changed = false;
 
 	for (size_t i = 0; i < d->state.ndevs;) {
 		const struct mint_pcidev *p = mint_model_pci(m, &d->state.devs[i].bdf);
@@ -555,28 +546,27 @@ static bool reconcile_devs(struct mintd *d, const struct mint_model *m)
 		mintd_warn(d, "PCI device %s was released but is %s: forgetting the release", name,
 			   p ? "no longer held by pci-stub" : "gone");
 		mint_state_del_dev(&d->state, &d->state.devs[i].bdf);
-		changed = true;
 	}
-	return changed;
 }
 
 void ops_reconcile(struct mintd *d)
 {
 	struct mint_error err = {0};
 	struct mint_model m;
-	bool changed = false;
 
 	if (!scan_model(d, MODEL_CPUS | MODEL_PCI, &m, &err)) {
-		changed |= reconcile_cpus(d, &m);
-		changed |= reconcile_devs(d, &m);
+		reconcile_cpus(d, &m);
+		reconcile_devs(d, &m);
 		mint_model_free(&m);
 	} else {
 		mintd_warn(d, "cannot check saved state: %s", err.msg);
 	}
 	if (!scan_model(d, MODEL_MEM, &m, &err)) {
-		changed |= reconcile_mem(d, &m);
+		reconcile_mem(d, &m);
 		mint_model_free(&m);
 	}
-	if (changed && mint_state_save(d->state_dir, &d->state, &err))
+	/* Saved at every start: keeps the APIC IDs learned now, and shows early if the
+	 * state directory is not writable. */
+	if (save_state(d, &err))
 		mintd_warn(d, "%s", err.msg);
 }

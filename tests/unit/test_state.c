@@ -69,6 +69,9 @@ static void round_trip(void **state)
 	assert_int_equal(mint_state_add_mem(&st, 14), 0);
 	assert_int_equal(mint_state_add_mem(&st, 15), 0);
 	assert_int_equal(mint_state_add_mem(&st, 15), 0); /* no duplicates */
+	assert_int_equal(st.apic_ids[5], -1);
+	st.apic_ids[2] = 4;
+	st.apic_ids[3] = 6;
 	strcpy(rel.driver, "virtio-pci");
 	strcpy(rel.module, "virtio_pci");
 	assert_int_equal(mint_state_add_dev(&st, &rel), 0);
@@ -88,6 +91,9 @@ static void round_trip(void **state)
 	assert_non_null(mint_state_dev(&back, &rel.bdf));
 	assert_string_equal(mint_state_dev(&back, &rel.bdf)->driver, "virtio-pci");
 	assert_string_equal(mint_state_dev(&back, &rel.bdf)->module, "virtio_pci");
+	assert_int_equal(back.apic_ids[2], 4);
+	assert_int_equal(back.apic_ids[3], 6);
+	assert_int_equal(back.apic_ids[0], -1);
 
 	mint_state_del_mem(&back, 14);
 	mint_state_del_dev(&back, &rel.bdf);
