@@ -142,6 +142,8 @@ kill "$WORK_PID" 2>/dev/null
 
 e2e_section "mintd.log"
 kill "$MINTD_PID" 2>/dev/null
-sleep 0.5
+wait "$MINTD_PID" 2>/dev/null
+# With the sanitizer build (tests/run-all runs it too) any report lands in mintd's log.
+check_fails "no sanitizer report from mintd" grep -q -E "Sanitizer|runtime error" /tmp/mintd.log
 sed 's/^/mintd| /' /tmp/mintd.log
 exit 0
