@@ -68,53 +68,59 @@ static void *insert_at(void **arr, size_t *n, size_t elem, size_t pos, bool repl
 	return base + pos * elem;
 }
 
-/* Lower bound: first position whose key is >= the wanted one; *found if equal. */
-static size_t cpu_pos(const struct mint_model *m, unsigned id, bool *found)
+/*
+ * Lower bound over a sorted array: the first position whose element is not
+ * below @key (cmp(elem, key) >= 0); *found when it is equal.
+ */
+static size_t lower_bound(const void *base, size_t n, size_t elem, const void *key,
+			  int (*cmp)(const void *elem, const void *key), bool *found)
 {
-	size_t lo = 0, hi = m->ncpus;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (m->cpus[mid].id < id)
+		if (cmp((const char *)base + mid * elem, key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	*found = lo < m->ncpus && m->cpus[lo].id == id;
+	*found = lo < n && cmp((const char *)base + lo * elem, key) == 0;
 	return lo;
+}
+
+static int cmp_cpu(const void *elem, const void *key)
+{
+	unsigned a = ((const struct mint_cpu *)elem)->id, b = *(const unsigned *)key;
+
+	return (a > b) - (a < b);
+}
+
+static int cmp_mem(const void *elem, const void *key)
+{
+	unsigned a = ((const struct mint_memblock *)elem)->index, b = *(const unsigned *)key;
+
+	return (a > b) - (a < b);
+}
+
+static int cmp_pci(const void *elem, const void *key)
+{
+	return mint_bdf_cmp(&((const struct mint_pcidev *)elem)->bdf, key);
+}
+
+static size_t cpu_pos(const struct mint_model *m, unsigned id, bool *found)
+{
+	return lower_bound(m->cpus, m->ncpus, sizeof(*m->cpus), &id, cmp_cpu, found);
 }
 
 static size_t mem_pos(const struct mint_model *m, unsigned index, bool *found)
 {
-	size_t lo = 0, hi = m->nmem;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->mem[mid].index < index)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = lo < m->nmem && m->mem[lo].index == index;
-	return lo;
+	return lower_bound(m->mem, m->nmem, sizeof(*m->mem), &index, cmp_mem, found);
 }
 
 static size_t pci_pos(const struct mint_model *m, const struct mint_bdf *bdf, bool *found)
 {
-	size_t lo = 0, hi = m->npci;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (mint_bdf_cmp(&m->pci[mid].bdf, bdf) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = lo < m->npci && !mint_bdf_cmp(&m->pci[lo].bdf, bdf);
-	return lo;
+	return lower_bound(m->pci, m->npci, sizeof(*m->pci), bdf, cmp_pci, found);
 }
 
 struct mint_cpu *mint_model_add_cpu(struct mint_model *m, const struct mint_cpu *cpu)

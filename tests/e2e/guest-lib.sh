@@ -207,6 +207,16 @@ read_head() {
 }
 
 # e2e_section TITLE: a visual separator in the console log.
+# stop_mintd PID LOG: stop a mintd this shell started, check that its log has
+# no sanitizer report (the ASan/UBSan runs of tests/run-all), print the log.
+stop_mintd() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	check_fails "no sanitizer report from mintd" grep -q -E "Sanitizer|runtime error" "$2"
+	e2e_section "mintd log"
+	sed 's/^/mintd| /' "$2"
+}
+
 e2e_section() {
 	printf -- '---- %s ----\n' "$1"
 }
