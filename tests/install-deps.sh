@@ -10,7 +10,7 @@ PACKAGES=(
 	# end-to-end tests: QEMU, a stock kernel, busybox for the initramfs
 	qemu-system-x86 linux-image-amd64 busybox-static cpio kmod
 	# the Mint kernel build
-	linux-source-6.1 bc bison flex libelf-dev libssl-dev xz-utils python3 perl
+	linux-source-6.1 make patch bc bison flex libelf-dev libssl-dev xz-utils python3 perl
 )
 
 missing=()
