@@ -30,6 +30,7 @@ struct boot_job {
 	size_t ncpus;
 	unsigned blocks[MAX_BLOCKS];
 	size_t nblocks;
+	struct mint_pcidev pci[BOOT_MAX_DEVS]; /* the devices as pick_devices() saw them */
 	struct mint_pci_release devs[BOOT_MAX_DEVS];
 	size_t nres;
 	struct table_res res[MINT_KEXEC_MAX_CPUS + MAX_BLOCKS + BOOT_MAX_DEVS];
@@ -105,6 +106,7 @@ static int pick_devices(struct boot_job *j, struct mint_error *err)
 					"PCI device %s has no MSI or MSI-X capability: a node "
 					"other than node0 cannot take its interrupts",
 					name);
+		j->pci[i] = *p;
 		j->spec.pci[i] = (struct mint_pci_func){
 		    .segment = b->domain, .bus = b->bus, .devfn = (uint8_t)(b->dev << 3 | b->fn)};
 	}
@@ -173,26 +175,6 @@ static int prepare(struct boot_job *j, struct mint_error *err)
 }
 
 /* ---- steps ---- */
-
-static int step_cpu_offline(void *ctx, struct mint_error *err)
-{
-	return mint_cpu_set_online(*(unsigned *)ctx, false, err);
-}
-
-static int step_cpu_online(void *ctx, struct mint_error *err)
-{
-	return mint_cpu_set_online(*(unsigned *)ctx, true, err);
-}
-
-static int step_mem_offline(void *ctx, struct mint_error *err)
-{
-	return mint_mem_offline(*(unsigned *)ctx, MINT_MEM_OFFLINE_TRIES, err);
-}
-
-static int step_mem_online(void *ctx, struct mint_error *err)
-{
-	return mint_mem_online(*(unsigned *)ctx, err);
-}
 
 static int step_start(void *ctx, struct mint_error *err)
 {
@@ -299,14 +281,9 @@ static int build_plan(struct boot_job *j, struct mint_plan *p, struct mint_error
 	int ret = 0;
 
 	for (size_t i = 0; i < j->req->ndevs && !ret; i++) {
-		struct mint_model m;
 		struct table_res *r;
 
-		if (ops_build_model(j->d, MODEL_PCI, &m, err))
-			return -1;
-		ret = mint_pci_plan_release(p, mint_model_pci(&m, &j->req->devs[i]), &j->devs[i],
-					    err);
-		mint_model_free(&m);
+		ret = mint_pci_plan_release(p, &j->pci[i], &j->devs[i], err);
 		mint_format_bdf(&j->req->devs[i], name);
 		r = add_res(j, MINT_RES_PCI, mint_pci_res_id(&j->req->devs[i]), name);
 		ret |= mint_plan_add(p, ops_table_release_self, ops_table_claim_self, r,
@@ -320,7 +297,7 @@ static int build_plan(struct boot_job *j, struct mint_plan *p, struct mint_error
 		snprintf(desc, sizeof(desc), "memory block %u", j->blocks[i]);
 		r = add_res(j, MINT_RES_MEM, base, desc);
 
-		ret |= mint_plan_add(p, step_mem_offline, step_mem_online, &j->blocks[i],
+		ret |= mint_plan_add(p, ops_mem_offline, ops_mem_online, &j->blocks[i],
 				     "offline memory block %u", j->blocks[i]);
 		ret |= mint_plan_add(p, ops_table_release_self, ops_table_claim_self, r,
 				     "free memory block %u in the resource table", j->blocks[i]);
@@ -333,7 +310,7 @@ static int build_plan(struct boot_job *j, struct mint_plan *p, struct mint_error
 			 j->spec.apic_ids[i]);
 		r = add_res(j, MINT_RES_CPU, j->spec.apic_ids[i], desc);
 
-		ret |= mint_plan_add(p, step_cpu_offline, step_cpu_online, &j->cpus[i],
+		ret |= mint_plan_add(p, ops_cpu_offline, ops_cpu_online, &j->cpus[i],
 				     "offline CPU %u", j->cpus[i]);
 		ret |= mint_plan_add(p, ops_table_release_self, ops_table_claim_self, r,
 				     "free CPU %u in the resource table", j->cpus[i]);

@@ -132,34 +132,36 @@ static int add_table_step(struct mintd *d, struct mint_plan *plan, struct table_
 
 /* ---- CPUs ---- */
 
-static int step_cpu_offline(void *ctx, struct mint_error *err)
+int ops_cpu_offline(void *ctx, struct mint_error *err)
 {
-	return mint_cpu_set_online((unsigned)(uintptr_t)ctx, false, err);
+	return mint_cpu_set_online(*(unsigned *)ctx, false, err);
 }
 
-static int step_cpu_online(void *ctx, struct mint_error *err)
+int ops_cpu_online(void *ctx, struct mint_error *err)
 {
-	return mint_cpu_set_online((unsigned)(uintptr_t)ctx, true, err);
+	return mint_cpu_set_online(*(unsigned *)ctx, true, err);
 }
 
 static int run_cpu_plan(struct mintd *d, const struct mint_cpuset *cpus, bool release,
 			struct mint_error *err)
 {
 	struct table_res *res = calloc(MINT_CPUSET_MAX, sizeof(*res));
+	unsigned *ids = calloc(MINT_CPUSET_MAX, sizeof(*ids)); /* the steps' contexts */
 	struct mint_plan plan;
 	char what[32];
-	int ret = res ? 0 : -1;
+	int ret = res && ids ? 0 : -1;
 
 	mint_plan_init(&plan);
 	for (int c = mint_cpuset_next(cpus, 0); c >= 0 && !ret; c = mint_cpuset_next(cpus, c + 1)) {
 		snprintf(what, sizeof(what), "CPU %d", c);
+		ids[c] = (unsigned)c;
 		if (!release)
 			ret |= add_table_step(d, &plan, &res[c], MINT_RES_CPU,
 					      (uint64_t)d->apic_cache[c], false, what);
-		ret |= release ? mint_plan_add(&plan, step_cpu_offline, step_cpu_online,
-					       (void *)(uintptr_t)c, "offline CPU %d", c)
-			       : mint_plan_add(&plan, step_cpu_online, step_cpu_offline,
-					       (void *)(uintptr_t)c, "online CPU %d", c);
+		ret |= release ? mint_plan_add(&plan, ops_cpu_offline, ops_cpu_online, &ids[c],
+					       "offline CPU %d", c)
+			       : mint_plan_add(&plan, ops_cpu_online, ops_cpu_offline, &ids[c],
+					       "online CPU %d", c);
 		if (release)
 			ret |= add_table_step(d, &plan, &res[c], MINT_RES_CPU,
 					      (uint64_t)d->apic_cache[c], true, what);
@@ -170,6 +172,7 @@ static int run_cpu_plan(struct mintd *d, const struct mint_cpuset *cpus, bool re
 		ret = mint_plan_run(&plan, NULL, NULL, err);
 	mint_plan_free(&plan);
 	free(res);
+	free(ids);
 	return ret;
 }
 
@@ -214,12 +217,12 @@ int ops_reclaim_cpus(struct mintd *d, const struct mint_cpuset *cpus, struct min
 
 /* ---- memory ---- */
 
-static int step_mem_offline(void *ctx, struct mint_error *err)
+int ops_mem_offline(void *ctx, struct mint_error *err)
 {
 	return mint_mem_offline(*(unsigned *)ctx, MINT_MEM_OFFLINE_TRIES, err);
 }
 
-static int step_mem_online(void *ctx, struct mint_error *err)
+int ops_mem_online(void *ctx, struct mint_error *err)
 {
 	return mint_mem_online(*(unsigned *)ctx, err);
 }
@@ -323,12 +326,11 @@ static int run_mem_plan(struct mintd *d, struct ops_mem_result *res, bool releas
 		snprintf(what, sizeof(what), "memory block %u", res->blocks[i]);
 		if (!release)
 			ret |= add_table_step(d, &plan, &tr[i], MINT_RES_MEM, base, false, what);
-		ret |=
-		    release
-			? mint_plan_add(&plan, step_mem_offline, step_mem_online, &res->blocks[i],
-					"offline memory block %u", res->blocks[i])
-			: mint_plan_add(&plan, step_mem_online, step_mem_offline, &res->blocks[i],
-					"online memory block %u", res->blocks[i]);
+		ret |= release
+			   ? mint_plan_add(&plan, ops_mem_offline, ops_mem_online, &res->blocks[i],
+					   "offline memory block %u", res->blocks[i])
+			   : mint_plan_add(&plan, ops_mem_online, ops_mem_offline, &res->blocks[i],
+					   "online memory block %u", res->blocks[i]);
 		if (release)
 			ret |= add_table_step(d, &plan, &tr[i], MINT_RES_MEM, base, true, what);
 	}

@@ -37,6 +37,12 @@ int ops_release_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci
 int ops_reclaim_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci_release *res,
 		    struct mint_error *err);
 
+/* Plan steps on one CPU or memory block; the context points at its number (unsigned). */
+int ops_cpu_offline(void *ctx, struct mint_error *err);
+int ops_cpu_online(void *ctx, struct mint_error *err);
+int ops_mem_offline(void *ctx, struct mint_error *err);
+int ops_mem_online(void *ctx, struct mint_error *err);
+
 /* One entry of the shared resource table, as the context of a claim/release step. */
 struct table_res {
 	struct mintd *d;
