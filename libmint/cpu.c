@@ -7,14 +7,15 @@
 
 #include "parse.h"
 #include "sysfs.h"
+#include "sysroot.h"
 
 #define CPU_SYSFS "/sys/devices/system/cpu"
 
 static int read_cpulist(const char *file, struct mint_cpuset *set, struct mint_error *err)
 {
-	char path[128], buf[4096];
+	char path[PATH_MAX], buf[4096];
 
-	snprintf(path, sizeof(path), CPU_SYSFS "/%s", file);
+	mint_path(path, CPU_SYSFS "/%s", file);
 	if (mint_read_file(path, buf, sizeof(buf)) < 0)
 		return mint_fail(err, MINT_E_SYSTEM, "cannot read %s", path);
 	if (!buf[0]) {
@@ -27,11 +28,11 @@ static int read_cpulist(const char *file, struct mint_cpuset *set, struct mint_e
 /* Fill @apic_cache from /proc/cpuinfo ("processor : N" ... "apicid : A"). */
 static void read_apic_ids(int *apic_cache)
 {
-	char line[256];
+	char line[256], path[PATH_MAX];
 	int cpu = -1;
 	FILE *f;
 
-	f = fopen("/proc/cpuinfo", "re");
+	f = fopen(mint_path(path, "/proc/cpuinfo"), "re");
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
@@ -51,7 +52,7 @@ int mint_cpu_scan(struct mint_model *m, int *apic_cache, struct mint_error *err)
 {
 	struct mint_cpuset present, online;
 	int local_cache[MINT_CPUSET_MAX];
-	char path[128];
+	char path[PATH_MAX];
 
 	if (!apic_cache) {
 		for (int i = 0; i < MINT_CPUSET_MAX; i++)
@@ -75,8 +76,7 @@ int mint_cpu_scan(struct mint_model *m, int *apic_cache, struct mint_error *err)
 		    .owner = m->self,
 		};
 
-		snprintf(path, sizeof(path), CPU_SYSFS "/cpu%d/online", c);
-		cpu.hotpluggable = mint_path_exists(path);
+		cpu.hotpluggable = mint_path_exists(mint_path(path, CPU_SYSFS "/cpu%d/online", c));
 		if (!mint_model_add_cpu(m, &cpu))
 			return mint_fail(err, MINT_E_SYSTEM, "out of memory");
 	}
@@ -85,21 +85,20 @@ int mint_cpu_scan(struct mint_model *m, int *apic_cache, struct mint_error *err)
 
 bool mint_cpu_is_online(unsigned cpu)
 {
-	char path[128], buf[8];
+	char path[PATH_MAX], buf[8];
 
-	snprintf(path, sizeof(path), CPU_SYSFS "/cpu%u/online", cpu);
-	if (mint_read_file(path, buf, sizeof(buf)) < 0)
+	if (mint_read_file(mint_path(path, CPU_SYSFS "/cpu%u/online", cpu), buf, sizeof(buf)) < 0)
 		return cpu == 0; /* no online file: the boot CPU, always online */
 	return buf[0] == '1';
 }
 
 int mint_cpu_set_online(unsigned cpu, bool online, struct mint_error *err)
 {
-	char path[128], what[64];
+	char path[PATH_MAX], what[64];
 
 	if (mint_cpu_is_online(cpu) == online)
 		return 0;
-	snprintf(path, sizeof(path), CPU_SYSFS "/cpu%u/online", cpu);
+	mint_path(path, CPU_SYSFS "/cpu%u/online", cpu);
 	snprintf(what, sizeof(what), "CPU %u", cpu);
 	if (mint_write_attr(path, online ? "1" : "0", what, err))
 		return -1;

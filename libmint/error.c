@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "error.h"
 
+#include "util.h"
+
 #include <stdio.h>
 #include <string.h>
 
-static const char *const kind_names[] = {
+static const char *const kind_names[MINT_E_COUNT] = {
     [MINT_OK] = "Ok",
     [MINT_E_INVALID] = "InvalidArgument",
     [MINT_E_NOTFOUND] = "NoSuchResource",
@@ -15,15 +17,34 @@ static const char *const kind_names[] = {
     [MINT_E_SYSTEM] = "SystemError",
 };
 
+static int vfail(struct mint_error *err, enum mint_errkind kind, int errnum, const char *fmt,
+		 va_list ap)
+{
+	if (!err)
+		return -1;
+	err->kind = kind;
+	err->errnum = errnum;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	return -1;
+}
+
 int mint_fail(struct mint_error *err, enum mint_errkind kind, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!err)
-		return -1;
-	err->kind = kind;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vfail(err, kind, 0, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int mint_fail_errno(struct mint_error *err, enum mint_errkind kind, int errnum, const char *fmt,
+		    ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(err, kind, errnum, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -53,19 +74,20 @@ void mint_error_clear(struct mint_error *err)
 	if (!err)
 		return;
 	err->kind = MINT_OK;
+	err->errnum = 0;
 	err->msg[0] = '\0';
 }
 
 const char *mint_errkind_name(enum mint_errkind kind)
 {
-	if ((unsigned)kind >= sizeof(kind_names) / sizeof(kind_names[0]))
+	if ((unsigned)kind >= ARRAY_SIZE(kind_names))
 		return "SystemError";
 	return kind_names[kind];
 }
 
 enum mint_errkind mint_errkind_from_name(const char *name)
 {
-	for (unsigned i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(kind_names); i++)
 		if (name && !strcmp(name, kind_names[i]))
 			return (enum mint_errkind)i;
 	return MINT_E_SYSTEM;

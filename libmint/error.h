@@ -18,18 +18,24 @@ enum mint_errkind {
 	MINT_E_PERM,	    /* caller may not do this */
 	MINT_E_UNSUPPORTED, /* this kernel or machine cannot do it */
 	MINT_E_SYSTEM,	    /* the kernel refused or an I/O call failed */
+	MINT_E_COUNT	    /* number of kinds */
 };
 
 #define MINT_ERR_MSG_MAX 1024
 
 struct mint_error {
 	enum mint_errkind kind;
+	int errnum; /* the errno behind a MINT_E_SYSTEM/BUSY failure, 0 when none */
 	char msg[MINT_ERR_MSG_MAX];
 };
 
 /* Fill @err (may be NULL) and return -1, so callers can "return mint_fail(...)". */
 int mint_fail(struct mint_error *err, enum mint_errkind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Like mint_fail(), and keep @errnum (an errno value) in err->errnum. */
+int mint_fail_errno(struct mint_error *err, enum mint_errkind kind, int errnum, const char *fmt,
+		    ...) __attribute__((format(printf, 4, 5)));
 
 /* Append "; <text>" to an existing message (used when a rollback also fails). */
 void mint_error_append(struct mint_error *err, const char *fmt, ...)

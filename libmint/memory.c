@@ -8,28 +8,31 @@
 #include <time.h>
 
 #include "sysfs.h"
+#include "sysroot.h"
 
 #define MEM_SYSFS "/sys/devices/system/memory"
 
 int mint_mem_block_size(uint64_t *size, struct mint_error *err)
 {
-	if (mint_read_u64(MEM_SYSFS "/block_size_bytes", 16, size) || *size == 0)
+	char path[PATH_MAX];
+
+	if (mint_read_u64(mint_path(path, MEM_SYSFS "/block_size_bytes"), 16, size) || *size == 0)
 		return mint_fail(err, MINT_E_UNSUPPORTED,
 				 "this kernel has no memory hotplug (" MEM_SYSFS
 				 "/block_size_bytes is missing)");
 	return 0;
 }
 
-static void block_attr(unsigned index, const char *attr, char *path, size_t len)
+static void block_attr(unsigned index, const char *attr, char path[PATH_MAX])
 {
-	snprintf(path, len, MEM_SYSFS "/memory%u/%s", index, attr);
+	mint_path(path, MEM_SYSFS "/memory%u/%s", index, attr);
 }
 
 bool mint_mem_is_online(unsigned index)
 {
-	char path[128], buf[32];
+	char path[PATH_MAX], buf[32];
 
-	block_attr(index, "state", path, sizeof(path));
+	block_attr(index, "state", path);
 	return mint_read_file(path, buf, sizeof(buf)) > 0 && !strcmp(buf, "online");
 }
 
@@ -47,8 +50,8 @@ struct ram_ranges {
 
 static void read_ram_ranges(struct ram_ranges *r)
 {
-	char line[256];
-	FILE *f = fopen("/proc/iomem", "re");
+	char line[256], path[PATH_MAX];
+	FILE *f = fopen(mint_path(path, "/proc/iomem"), "re");
 
 	r->n = 0;
 	if (!f)
@@ -81,17 +84,17 @@ static int scan_block(struct mint_model *m, unsigned index, const struct ram_ran
 		      struct mint_error *err)
 {
 	struct mint_memblock b = {.index = index, .owner = m->self};
-	char path[128], buf[128];
+	char path[PATH_MAX], buf[128];
 	uint64_t removable = 1;
 
 	b.base = (uint64_t)index * m->block_size;
 	b.online = mint_mem_is_online(index);
-	block_attr(index, "removable", path, sizeof(path));
+	block_attr(index, "removable", path);
 	if (mint_path_exists(path))
 		mint_read_u64(path, 10, &removable);
 	b.removable = removable != 0 && all_ram(ram, b.base, m->block_size);
 	/* For an online block valid_zones names the zone it lies in. */
-	block_attr(index, "valid_zones", path, sizeof(path));
+	block_attr(index, "valid_zones", path);
 	if (b.online && mint_read_file(path, buf, sizeof(buf)) > 0)
 		b.movable = !strcmp(buf, "Movable");
 	if (!mint_model_add_mem(m, &b))
@@ -101,13 +104,14 @@ static int scan_block(struct mint_model *m, unsigned index, const struct ram_ran
 
 int mint_mem_scan(struct mint_model *m, struct mint_error *err)
 {
+	char path[PATH_MAX];
 	struct ram_ranges ram;
 	struct dirent *de;
 	DIR *dir;
 	int ret = 0;
 
 	read_ram_ranges(&ram);
-	dir = opendir(MEM_SYSFS);
+	dir = opendir(mint_path(path, MEM_SYSFS));
 	if (!dir)
 		return mint_fail(err, MINT_E_UNSUPPORTED, "this kernel has no memory hotplug");
 	while (!ret && (de = readdir(dir))) {
@@ -134,9 +138,9 @@ static void pause_ms(unsigned ms)
 
 int mint_mem_offline(unsigned index, unsigned tries, struct mint_error *err)
 {
-	char path[128], what[64];
+	char path[PATH_MAX], what[64];
 
-	block_attr(index, "state", path, sizeof(path));
+	block_attr(index, "state", path);
 	snprintf(what, sizeof(what), "memory block %u", index);
 	for (unsigned i = 0; i < tries || i == 0; i++) {
 		if (!mint_mem_is_online(index))
@@ -154,15 +158,15 @@ int mint_mem_offline(unsigned index, unsigned tries, struct mint_error *err)
 
 int mint_mem_online(unsigned index, struct mint_error *err)
 {
-	char path[128], zones[128], what[64];
+	char path[PATH_MAX], zones[128], what[64];
 	const char *how = "online";
 
 	if (mint_mem_is_online(index))
 		return 0;
-	block_attr(index, "valid_zones", path, sizeof(path));
+	block_attr(index, "valid_zones", path);
 	if (mint_read_file(path, zones, sizeof(zones)) > 0 && strstr(zones, "Movable"))
 		how = "online_movable";
-	block_attr(index, "state", path, sizeof(path));
+	block_attr(index, "state", path);
 	snprintf(what, sizeof(what), "memory block %u", index);
 	return mint_write_attr(path, how, what, err);
 }

@@ -7,6 +7,9 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <stdio.h>
+
+#include "util.h"
 
 int mint_dev_open(struct mint_dev *dev, struct mint_error *err)
 {
@@ -127,10 +130,17 @@ int mint_dev_mark_failed(struct mint_dev *dev, uint32_t node, struct mint_error 
 			 strerror(errno));
 }
 
+/*
+ * The writer stores buf[seq % size] and then advances seq, without a lock and
+ * on another kernel. Copy the bytes below a first read of seq, then read seq
+ * again: bytes the writer may have overwritten meanwhile (positions below the
+ * second seq minus the ring size) are dropped, so the text is never torn.
+ */
 size_t mint_dev_node_log(const struct mint_dev *dev, uint32_t node, char *buf, size_t len)
 {
 	const volatile struct mint_node_log *log;
-	uint32_t seq, n;
+	char raw[MINT_LOG_SIZE];
+	uint32_t seq, seq2, n, skip;
 	size_t out = 0;
 
 	if (!len)
@@ -143,10 +153,16 @@ size_t mint_dev_node_log(const struct mint_dev *dev, uint32_t node, char *buf, s
 	/* Pairs with the writer's barrier between storing a byte and advancing seq. */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	n = seq < MINT_LOG_SIZE ? seq : MINT_LOG_SIZE;
-	if (n > len - 1)
-		n = (uint32_t)(len - 1);
-	for (uint32_t i = seq - n; i != seq; i++) {
-		char c = log->buf[i % MINT_LOG_SIZE];
+	for (uint32_t i = 0; i < n; i++)
+		raw[i] = log->buf[(seq - n + i) % MINT_LOG_SIZE];
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	seq2 = log->seq;
+	/* seq2 - seq bytes were written meanwhile, over the oldest ones we copied. */
+	skip = seq2 - seq >= n ? n : seq2 - seq;
+	if (n - skip > len - 1)
+		skip = n - (uint32_t)(len - 1);
+	for (uint32_t i = skip; i < n; i++) {
+		char c = raw[i];
 
 		if (c == '\r')
 			continue;
@@ -173,16 +189,10 @@ uint32_t mint_dev_mem_owner(const struct mint_dev *dev, uint64_t base)
 	return MINT_OWNER_NONE;
 }
 
-uint64_t mint_pci_res_id(const struct mint_bdf *bdf)
-{
-	return (uint64_t)bdf->domain << 16 | (uint64_t)bdf->bus << 8 |
-	       (uint64_t)(bdf->dev << 3 | bdf->fn);
-}
-
 uint32_t mint_dev_pci_owner(const struct mint_dev *dev, const struct mint_bdf *bdf)
 {
 	uint32_t n = dev->table ? dev->table->nr_pci : 0;
-	uint8_t devfn = (uint8_t)(bdf->dev << 3 | bdf->fn);
+	uint8_t devfn = mint_bdf_devfn(bdf);
 
 	for (uint32_t i = 0; i < n && i < MINT_MAX_PCI; i++)
 		if (dev->table->pci[i].segment == bdf->domain &&
@@ -195,5 +205,44 @@ const char *mint_node_state_name(uint32_t state)
 {
 	static const char *const names[] = {"unused", "booting", "running", "halted", "failed"};
 
-	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "unknown";
+	return state < ARRAY_SIZE(names) ? names[state] : "unknown";
+}
+
+int mint_dev_node_view(const struct mint_dev *dev, uint32_t node, struct mint_node_view *v)
+{
+	const volatile struct mint_table *t = dev->table;
+	uint32_t nmem, npci;
+
+	if (!t || node >= MINT_MAX_NODES)
+		return -1;
+	memset(v, 0, sizeof(*v));
+	v->id = node;
+	for (size_t i = 0; i < MINT_NAME_LEN; i++)
+		v->name[i] = t->node[node].name[i];
+	if (!v->name[0])
+		snprintf(v->name, sizeof(v->name), "node%u", node);
+	v->state = t->node[node].state;
+	v->heartbeat = t->node[node].heartbeat;
+	mint_cpuset_clear(&v->apic_ids);
+	for (uint32_t a = 0; a < MINT_MAX_CPUS; a++)
+		if (t->cpu[a].owner == node)
+			mint_cpuset_add(&v->apic_ids, a);
+	nmem = t->nr_mem_blocks < MINT_MAX_MEM_BLOCKS ? t->nr_mem_blocks : MINT_MAX_MEM_BLOCKS;
+	for (uint32_t i = 0; i < nmem; i++)
+		v->memory_bytes += t->mem[i].owner == node ? t->mem_block_size : 0;
+	npci = t->nr_pci < MINT_MAX_PCI ? t->nr_pci : MINT_MAX_PCI;
+	for (uint32_t i = 0; i < npci; i++)
+		if (t->pci[i].owner == node)
+			v->devs[v->ndevs++] =
+			    mint_bdf_from_devfn(t->pci[i].segment, t->pci[i].bus, t->pci[i].devfn);
+	return 0;
+}
+
+void mint_dev_attach_table(struct mint_dev *dev, const struct mint_table *table, uint32_t self)
+{
+	memset(dev, 0, sizeof(*dev));
+	dev->fd = -1;
+	dev->table = table;
+	dev->info.node_id = self;
+	dev->info.mem_block_size = table->mem_block_size;
 }

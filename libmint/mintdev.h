@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cpuset.h"
 #include "error.h"
 #include "parse.h"
 
@@ -50,7 +51,25 @@ uint32_t mint_dev_cpu_owner(const struct mint_dev *dev, unsigned apic_id);
 uint32_t mint_dev_mem_owner(const struct mint_dev *dev, uint64_t base);
 uint32_t mint_dev_pci_owner(const struct mint_dev *dev, const struct mint_bdf *bdf);
 
-uint64_t mint_pci_res_id(const struct mint_bdf *bdf);
 const char *mint_node_state_name(uint32_t state);
+
+/* A consistent-enough copy of one node's entry of the table and what it owns. */
+struct mint_node_view {
+	uint32_t id;
+	char name[MINT_NAME_LEN + 1];
+	uint32_t state;
+	uint64_t heartbeat;
+	struct mint_cpuset apic_ids; /* APIC IDs of the CPUs it owns */
+	uint64_t memory_bytes;
+	size_t ndevs;
+	struct mint_bdf devs[MINT_MAX_PCI];
+};
+
+/* Fill @v for @node; -1 when there is no table or no such node. */
+int mint_dev_node_view(const struct mint_dev *dev, uint32_t node, struct mint_node_view *v);
+
+/* Use @table (e.g. a test's copy) as the table, without /dev/mint: read-only accessors only. */
+void mint_dev_attach_table(struct mint_dev *dev, const struct mint_table *table,
+			   uint32_t self);
 
 #endif

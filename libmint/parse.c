@@ -323,3 +323,18 @@ int mint_parse_node_name(const char *s, int *node_id, struct mint_error *err)
 	*node_id = (int)v;
 	return 0;
 }
+
+uint8_t mint_bdf_devfn(const struct mint_bdf *bdf)
+{
+	return (uint8_t)((bdf->dev & 0x1f) << 3 | (bdf->fn & 7));
+}
+
+struct mint_bdf mint_bdf_from_devfn(uint16_t domain, uint8_t bus, uint8_t devfn)
+{
+	return (struct mint_bdf){.domain = domain, .bus = bus, .dev = devfn >> 3, .fn = devfn & 7};
+}
+
+uint64_t mint_bdf_res_id(const struct mint_bdf *bdf)
+{
+	return (uint64_t)bdf->domain << 16 | (uint64_t)bdf->bus << 8 | mint_bdf_devfn(bdf);
+}

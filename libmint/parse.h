@@ -12,7 +12,7 @@
 #include "cpuset.h"
 #include "error.h"
 
-#define MINT_NODES_MAX 64
+#include "mint_limits.h"
 
 /*
  * "2,3", "2-5", "0-3,8": decimal numbers and inclusive ranges separated by
@@ -50,6 +50,15 @@ struct mint_bdf {
 int mint_parse_bdf(const char *s, struct mint_bdf *out, struct mint_error *err);
 void mint_format_bdf(const struct mint_bdf *bdf, char buf[MINT_BDF_STRLEN]);
 int mint_bdf_cmp(const struct mint_bdf *a, const struct mint_bdf *b);
+
+/*
+ * The packed forms of a PCI address, the one place they are computed:
+ * devfn (dev << 3 | fn, as in the kernel and the Mint boot info) and the
+ * resource id of the Mint table and /dev/mint (segment << 16 | bus << 8 | devfn).
+ */
+uint8_t mint_bdf_devfn(const struct mint_bdf *bdf);
+struct mint_bdf mint_bdf_from_devfn(uint16_t domain, uint8_t bus, uint8_t devfn);
+uint64_t mint_bdf_res_id(const struct mint_bdf *bdf);
 
 /* "node0" .. "node63" -> 0 .. 63. No leading zeros ("node01" is rejected). */
 int mint_parse_node_name(const char *s, int *node_id, struct mint_error *err);

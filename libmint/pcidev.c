@@ -13,34 +13,36 @@
 
 #include "module.h"
 #include "sysfs.h"
+#include "sysroot.h"
+#include "util.h"
 
 #define PCI_SYSFS "/sys/bus/pci"
 
-static void dev_path(const struct mint_bdf *bdf, const char *attr, char *path, size_t len)
+static void dev_path(const struct mint_bdf *bdf, const char *attr, char path[PATH_MAX])
 {
 	char name[MINT_BDF_STRLEN];
 
 	mint_format_bdf(bdf, name);
-	snprintf(path, len, PCI_SYSFS "/devices/%s/%s", name, attr);
+	mint_path(path, PCI_SYSFS "/devices/%s/%s", name, attr);
 }
 
 static void current_driver(const struct mint_bdf *bdf, char *drv, size_t len)
 {
-	char path[256];
+	char path[PATH_MAX];
 
-	dev_path(bdf, "driver", path, sizeof(path));
+	dev_path(bdf, "driver", path);
 	if (mint_link_basename(path, drv, len) < 0)
 		drv[0] = '\0';
 }
 
 static void driver_module(const char *drv, char *mod, size_t len)
 {
-	char path[256];
+	char path[PATH_MAX];
 
 	mod[0] = '\0';
 	if (!drv[0])
 		return;
-	snprintf(path, sizeof(path), PCI_SYSFS "/drivers/%s/module", drv);
+	mint_path(path, PCI_SYSFS "/drivers/%s/module", drv);
 	if (mint_link_basename(path, mod, len) < 0)
 		mod[0] = '\0';
 }
@@ -73,9 +75,9 @@ static bool devno_in_file(const char *file, int field, const struct blockdev *b)
 
 static bool swapped(const struct blockdev *b)
 {
-	char line[1024], dev[80];
+	char line[1024], dev[80], path[PATH_MAX];
 	bool found = false;
-	FILE *f = fopen("/proc/swaps", "re");
+	FILE *f = fopen(mint_path(path, "/proc/swaps"), "re");
 
 	if (!f)
 		return false;
@@ -103,9 +105,9 @@ static bool dir_nonempty(const char *path)
 /* Why block device @b (a disk or partition under /sys/block/@disk) may not go away, or "". */
 static bool blockdev_busy(const char *sysdir, const struct blockdev *b, char *why, size_t len)
 {
-	char path[512];
+	char path[PATH_MAX];
 
-	if (devno_in_file("/proc/self/mountinfo", 3, b)) {
+	if (devno_in_file(mint_path(path, "/proc/self/mountinfo"), 3, b)) {
 		snprintf(why, len, "/dev/%s is mounted", b->name);
 		return true;
 	}
@@ -113,8 +115,7 @@ static bool blockdev_busy(const char *sysdir, const struct blockdev *b, char *wh
 		snprintf(why, len, "/dev/%s is used as swap", b->name);
 		return true;
 	}
-	snprintf(path, sizeof(path), "%s/holders", sysdir);
-	if (dir_nonempty(path)) {
+	if (mint_fmt(path, sizeof(path), "%s/holders", sysdir) && dir_nonempty(path)) {
 		snprintf(why, len, "/dev/%s is held by another block device", b->name);
 		return true;
 	}
@@ -123,23 +124,23 @@ static bool blockdev_busy(const char *sysdir, const struct blockdev *b, char *wh
 
 static bool read_blockdev(const char *sysdir, const char *name, struct blockdev *b)
 {
-	char path[512];
+	char path[PATH_MAX];
 
-	snprintf(b->name, sizeof(b->name), "%s", name);
-	snprintf(path, sizeof(path), "%s/dev", sysdir);
-	return mint_read_file(path, b->devno, sizeof(b->devno)) > 0;
+	return mint_fmt(b->name, sizeof(b->name), "%s", name) &&
+	       mint_fmt(path, sizeof(path), "%s/dev", sysdir) &&
+	       mint_read_file(path, b->devno, sizeof(b->devno)) > 0;
 }
 
 /* Check a disk and its partitions. */
 static bool disk_busy(const char *disk, char *why, size_t len)
 {
-	char sysdir[512], partdir[800];
+	char sysdir[PATH_MAX], partdir[PATH_MAX];
 	struct blockdev b;
 	struct dirent *de;
 	bool busy = false;
 	DIR *d;
 
-	snprintf(sysdir, sizeof(sysdir), "/sys/block/%s", disk);
+	mint_path(sysdir, "/sys/block/%s", disk);
 	if (read_blockdev(sysdir, disk, &b) && blockdev_busy(sysdir, &b, why, len))
 		return true;
 	d = opendir(sysdir);
@@ -148,9 +149,8 @@ static bool disk_busy(const char *disk, char *why, size_t len)
 	while (!busy && (de = readdir(d))) {
 		if (strncmp(de->d_name, disk, strlen(disk)))
 			continue;
-		snprintf(partdir, sizeof(partdir), "%s/%s", sysdir, de->d_name);
-		busy =
-		    read_blockdev(partdir, de->d_name, &b) && blockdev_busy(partdir, &b, why, len);
+		busy = mint_fmt(partdir, sizeof(partdir), "%s/%s", sysdir, de->d_name) &&
+		       read_blockdev(partdir, de->d_name, &b) && blockdev_busy(partdir, &b, why, len);
 	}
 	closedir(d);
 	return busy;
@@ -158,20 +158,20 @@ static bool disk_busy(const char *disk, char *why, size_t len)
 
 void mint_pci_in_use(const struct mint_bdf *bdf, char *why, size_t len)
 {
-	char name[MINT_BDF_STRLEN], needle[MINT_BDF_STRLEN + 2], link[512], real[PATH_MAX];
+	char name[MINT_BDF_STRLEN], needle[MINT_BDF_STRLEN + 2], link[PATH_MAX], real[PATH_MAX];
 	struct dirent *de;
 	DIR *d;
 
 	why[0] = '\0';
 	mint_format_bdf(bdf, name);
 	snprintf(needle, sizeof(needle), "/%s/", name);
-	d = opendir("/sys/block");
+	d = opendir(mint_path(link, "/sys/block"));
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(link, sizeof(link), "/sys/block/%s", de->d_name);
+		mint_path(link, "/sys/block/%s", de->d_name);
 		if (!realpath(link, real) || !strstr(real, needle))
 			continue;
 		if (disk_busy(de->d_name, why, len))
@@ -260,6 +260,14 @@ int mint_pci_scan(struct mint_model *m, bool names, struct mint_error *err)
 		pci_cleanup(pacc);
 		return mint_fail(err, MINT_E_SYSTEM, "libpci: %s", pci_error_text);
 	}
+	if (mint_sysroot()[0]) {
+		char path[PATH_MAX];
+
+		/* libpci copies the value: the buffer may go. */
+		mint_path(path, PCI_SYSFS);
+		pci_set_param(pacc, "sysfs.path", path);
+		pacc->method = PCI_ACCESS_SYS_BUS_PCI;
+	}
 	pci_init(pacc);
 	pci_scan_bus(pacc);
 	for (struct pci_dev *pd = pacc->devices; pd && !ret; pd = pd->next) {
@@ -301,12 +309,12 @@ static bool driver_becomes(const struct mint_bdf *bdf, const char *want)
 
 static int unbind(const struct mint_bdf *bdf, struct mint_error *err)
 {
-	char path[256], drv[64], what[96];
+	char path[PATH_MAX], drv[64], what[96];
 
 	current_driver(bdf, drv, sizeof(drv));
 	if (!drv[0])
 		return 0;
-	dev_path(bdf, "driver/unbind", path, sizeof(path));
+	dev_path(bdf, "driver/unbind", path);
 	snprintf(what, sizeof(what), "unbinding %s", drv);
 	if (write_bdf(path, bdf, what, err))
 		return -1;
@@ -317,10 +325,10 @@ static int unbind(const struct mint_bdf *bdf, struct mint_error *err)
 
 static int bind_to(const struct mint_bdf *bdf, const char *drv, struct mint_error *err)
 {
-	char path[256], what[96], name[MINT_BDF_STRLEN];
+	char path[PATH_MAX], what[96], name[MINT_BDF_STRLEN];
 
 	if (drv[0]) {
-		snprintf(path, sizeof(path), PCI_SYSFS "/drivers/%s/bind", drv);
+		mint_path(path, PCI_SYSFS "/drivers/%s/bind", drv);
 		snprintf(what, sizeof(what), "binding %s", drv);
 		if (write_bdf(path, bdf, what, err))
 			return -1;
@@ -329,21 +337,24 @@ static int bind_to(const struct mint_bdf *bdf, const char *drv, struct mint_erro
 		return 0;
 	}
 	mint_format_bdf(bdf, name);
-	return mint_write_attr(PCI_SYSFS "/drivers_probe", name, "probing drivers", err);
+	return mint_write_attr(mint_path(path, PCI_SYSFS "/drivers_probe"), name, "probing drivers",
+			       err);
 }
 
 static int set_override(const struct mint_bdf *bdf, const char *drv, struct mint_error *err)
 {
-	char path[256];
+	char path[PATH_MAX];
 
-	dev_path(bdf, "driver_override", path, sizeof(path));
+	dev_path(bdf, "driver_override", path);
 	return mint_write_attr(path, drv[0] ? drv : "\n", "setting driver_override", err);
 }
 
 static int step_load_stub(void *ctx, struct mint_error *err)
 {
+	char path[PATH_MAX];
+
 	(void)ctx;
-	if (mint_path_exists(PCI_SYSFS "/drivers/" MINT_PCI_STUB))
+	if (mint_path_exists(mint_path(path, PCI_SYSFS "/drivers/" MINT_PCI_STUB)))
 		return 0;
 	return mint_module_load("pci_stub", err);
 }
@@ -389,12 +400,12 @@ static int step_stub_unclaim(void *ctx, struct mint_error *err)
 /* True when another PCI function is still bound to @drv. */
 static bool driver_has_devices(const char *drv)
 {
-	char path[256];
+	char path[PATH_MAX];
 	struct dirent *de;
 	bool any = false;
 	DIR *d;
 
-	snprintf(path, sizeof(path), PCI_SYSFS "/drivers/%s", drv);
+	mint_path(path, PCI_SYSFS "/drivers/%s", drv);
 	d = opendir(path);
 	if (!d)
 		return false;

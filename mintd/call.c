@@ -11,6 +11,8 @@ static int send_reply(struct call *c, json_object *reply)
 {
 	int ret = 0;
 
+	if (!json_object_object_get_ex(reply, "continues", NULL))
+		c->replied = true;
 	if (!c->oneway && mint_varlink_send(c->fd, reply)) {
 		log_msg(LOG_WARNING, "could not answer %s: client went away", c->method);
 		ret = -1;
@@ -39,6 +41,16 @@ int call_progress(struct call *c, json_object *params)
 	json_object_object_add(reply, "parameters", params);
 	json_object_object_add(reply, "continues", json_object_new_boolean(1));
 	return send_reply(c, reply);
+}
+
+void call_plan_progress(size_t index, size_t total, const char *desc, void *data)
+{
+	json_object *p = json_object_new_object();
+
+	json_object_object_add(p, "done", json_object_new_int((int)index));
+	json_object_object_add(p, "total", json_object_new_int((int)total));
+	json_object_object_add(p, "step", json_object_new_string(desc));
+	call_progress(data, p);
 }
 
 int call_error(struct call *c, const char *error, json_object *params)

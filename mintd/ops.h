@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Resource operations of this node: each validates against the model, runs
- * a plan (rolled back on failure) and records the outcome in the saved state.
+ * Resource operations of this node. Each validates against the model,
+ * runs a plan (rolled back on failure) and records the outcome in the saved
+ * state. One file per concern: scan.c (the model), table_steps.c (the shared
+ * resource table), op_cpus.c, op_memory.c, op_devices.c, op_boot.c and
+ * reconcile.c (start-up).
  */
 #ifndef MINTD_OPS_H
 #define MINTD_OPS_H
@@ -13,14 +16,46 @@
 #include "pcidev.h"
 #include "plan.h"
 
+/* ---- scan.c ---- */
+
 /* What to scan; MODEL_PCI_NAMES adds the (slow to load) human-readable PCI names. */
 enum { MODEL_CPUS = 1, MODEL_MEM = 2, MODEL_PCI = 4, MODEL_PCI_NAMES = 8, MODEL_ALL = 15 };
 
-/* Scan the parts of the machine named by @what, then mark what this node released as FREE. */
-int ops_build_model(struct mintd *d, unsigned what, struct mint_model *m, struct mint_error *err);
+/* What sysfs shows, as this node's own, before releases and the table are applied. */
+int ops_scan_raw(struct mintd *d, unsigned what, struct mint_model *m, struct mint_error *err);
+/* The model: sysfs, then what this node released (FREE), then the table's owners. */
+int ops_scan(struct mintd *d, unsigned what, struct mint_model *m, struct mint_error *err);
+
+/* ---- table_steps.c: plan steps that move an entry of the shared resource table ---- */
+
+struct table_res {
+	struct mintd *d;
+	uint32_t type; /* MINT_RES_* */
+	uint64_t id;   /* APIC ID, memory block base or PCI id */
+	uint32_t node; /* the other node, for the *_node steps */
+};
+
+/* This node <-> FREE, and FREE <-> another node. */
+int ops_table_release_self(void *ctx, struct mint_error *err);
+int ops_table_claim_self(void *ctx, struct mint_error *err);
+int ops_table_claim_node(void *ctx, struct mint_error *err);
+int ops_table_release_node(void *ctx, struct mint_error *err);
+/*
+ * Add the table half of a release (after the kernel let go) or of a reclaim
+ * (before it takes the resource back). No-op without a Mint kernel.
+ */
+int ops_add_table_step(struct mintd *d, struct mint_plan *plan, struct table_res *r,
+		       uint32_t type, uint64_t id, bool release, const char *what);
+
+/* ---- op_cpus.c ---- */
 
 int ops_release_cpus(struct mintd *d, const struct mint_cpuset *cpus, struct mint_error *err);
 int ops_reclaim_cpus(struct mintd *d, const struct mint_cpuset *cpus, struct mint_error *err);
+/* Plan steps on one CPU; the context points at its number (unsigned). */
+int ops_cpu_offline(void *ctx, struct mint_error *err);
+int ops_cpu_online(void *ctx, struct mint_error *err);
+
+/* ---- op_memory.c ---- */
 
 struct ops_mem_result {
 	uint64_t bytes;
@@ -31,31 +66,18 @@ int ops_release_mem(struct mintd *d, uint64_t bytes, mint_plan_progress_fn progr
 		    struct ops_mem_result *res, struct mint_error *err);
 int ops_reclaim_mem(struct mintd *d, uint64_t bytes, mint_plan_progress_fn progress, void *data,
 		    struct ops_mem_result *res, struct mint_error *err);
+/* Plan steps on one memory block; the context points at its index (unsigned). */
+int ops_mem_offline(void *ctx, struct mint_error *err);
+int ops_mem_online(void *ctx, struct mint_error *err);
+
+/* ---- op_devices.c ---- */
 
 int ops_release_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci_release *res,
 		    struct mint_error *err);
 int ops_reclaim_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci_release *res,
 		    struct mint_error *err);
 
-/* Plan steps on one CPU or memory block; the context points at its number (unsigned). */
-int ops_cpu_offline(void *ctx, struct mint_error *err);
-int ops_cpu_online(void *ctx, struct mint_error *err);
-int ops_mem_offline(void *ctx, struct mint_error *err);
-int ops_mem_online(void *ctx, struct mint_error *err);
-
-/* One entry of the shared resource table, as the context of a claim/release step. */
-struct table_res {
-	struct mintd *d;
-	uint32_t type; /* MINT_RES_* */
-	uint64_t id;   /* APIC ID, memory block base or PCI id */
-	uint32_t node; /* the other node, for the *_node steps */
-};
-
-/* Plan steps that move a table entry: this node <-> FREE, and FREE <-> another node. */
-int ops_table_release_self(void *ctx, struct mint_error *err);
-int ops_table_claim_self(void *ctx, struct mint_error *err);
-int ops_table_claim_node(void *ctx, struct mint_error *err);
-int ops_table_release_node(void *ctx, struct mint_error *err);
+/* ---- reconcile.c ---- */
 
 /* Compare the saved state with what sysfs shows; drop stale entries and warn. */
 void ops_reconcile(struct mintd *d);

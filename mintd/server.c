@@ -17,6 +17,7 @@
 
 #include "call.h"
 #include "log.h"
+#include "service.h"
 #include "varlink.h"
 
 #define MAX_CLIENTS 64
@@ -25,6 +26,8 @@
 struct client {
 	int fd;
 	bool may_modify;
+	uid_t uid;
+	pid_t pid;
 	struct mint_msgbuf in;
 };
 
@@ -85,7 +88,7 @@ int server_open(struct mintd *d)
 }
 
 /* Root, or a member of the "mint" group (primary or supplementary), may change things. */
-static bool peer_may_modify(int fd)
+static bool peer_may_modify(int fd, uid_t *uid, pid_t *pid)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
@@ -94,8 +97,12 @@ static bool peer_may_modify(int fd)
 	gid_t groups[256];
 	int ngroups = 256;
 
+	*uid = (uid_t)-1;
+	*pid = 0;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
 		return false;
+	*uid = cred.uid;
+	*pid = cred.pid;
 	if (cred.uid == 0)
 		return true;
 	grp = getgrnam(MINT_GROUP);
@@ -136,7 +143,8 @@ static bool get_bool(json_object *o, const char *key)
 static bool handle_message(struct mintd *d, struct client *cl, const char *text)
 {
 	json_object *msg = json_tokener_parse(text), *method, *params = NULL;
-	struct call c = {.d = d, .fd = cl->fd, .may_modify = cl->may_modify};
+	struct call c = {
+	    .d = d, .fd = cl->fd, .may_modify = cl->may_modify, .uid = cl->uid, .pid = cl->pid};
 
 	if (!msg || !json_object_is_type(msg, json_type_object)) {
 		json_object_put(msg);
@@ -159,7 +167,7 @@ static bool handle_message(struct mintd *d, struct client *cl, const char *text)
 	c.params = params ? json_object_get(params) : json_object_new_object();
 	c.more = get_bool(msg, "more");
 	c.oneway = get_bool(msg, "oneway");
-	methods_dispatch(&c);
+	service_dispatch(&c);
 	json_object_put(c.params);
 	json_object_put(msg);
 	return true;
@@ -208,7 +216,7 @@ static void accept_client(struct client *clients, int listen_fd)
 		if (clients[i].fd >= 0)
 			continue;
 		clients[i].fd = fd;
-		clients[i].may_modify = peer_may_modify(fd);
+		clients[i].may_modify = peer_may_modify(fd, &clients[i].uid, &clients[i].pid);
 		mint_msgbuf_init(&clients[i].in);
 		return;
 	}

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "boot.h"
+#include "op_boot.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -18,23 +18,27 @@
 #include "ops.h"
 #include "pcidev.h"
 #include "sysfs.h"
+#include "sysroot.h"
+#include "util.h"
 
-#define MAX_BLOCKS 256
+#define MAX_RES (MINT_NODE_MAX_CPUS + MINT_NODE_MAX_BLOCKS + MINT_NODE_MAX_DEVS)
+
+_Static_assert(MINT_KEXEC_MAX_CPUS == MINT_NODE_MAX_CPUS, "kexec-ext boots what a node may have");
 
 struct boot_job {
 	struct mintd *d;
 	const struct boot_request *req;
 	struct mint_kexec_spec spec;
-	char name[16], cmdline[1024], kernel[PATH_MAX];
-	unsigned cpus[MINT_KEXEC_MAX_CPUS];
+	char name[16], cmdline[BOOT_CMDLINE_MAX], kernel[PATH_MAX];
+	unsigned cpus[MINT_NODE_MAX_CPUS];
 	size_t ncpus;
-	unsigned blocks[MAX_BLOCKS];
+	unsigned blocks[MINT_NODE_MAX_BLOCKS];
 	size_t nblocks;
-	struct mint_pcidev pci[BOOT_MAX_DEVS]; /* the devices as pick_devices() saw them */
-	struct mint_pci_release devs[BOOT_MAX_DEVS];
+	struct mint_pcidev pci[MINT_NODE_MAX_DEVS]; /* the devices as the scan saw them */
+	struct mint_pci_release devs[MINT_NODE_MAX_DEVS];
 	size_t nres;
-	struct table_res res[MINT_KEXEC_MAX_CPUS + MAX_BLOCKS + BOOT_MAX_DEVS];
-	char res_desc[MINT_KEXEC_MAX_CPUS + MAX_BLOCKS + BOOT_MAX_DEVS][48];
+	struct table_res res[MAX_RES];
+	char res_desc[MAX_RES][48];
 };
 
 /* ---- choosing what to hand over ---- */
@@ -46,14 +50,16 @@ static uint16_t node_uart(int node)
 	return node < 4 ? ports[node] : 0;
 }
 
-static int pick_cpus(struct boot_job *j, struct mint_error *err)
+static int pick_cpus(struct boot_job *j, const struct mint_model *m, struct mint_error *err)
 {
 	const struct mint_cpuset *set = &j->req->cpus;
 
+	if (mint_model_check_cpu_release(m, set, err))
+		return -1;
 	for (int c = mint_cpuset_next(set, 0); c >= 0; c = mint_cpuset_next(set, c + 1)) {
-		if (j->ncpus >= MINT_KEXEC_MAX_CPUS)
+		if (j->ncpus >= MINT_NODE_MAX_CPUS)
 			return mint_fail(err, MINT_E_INVALID, "a node can have at most %d CPUs",
-					 MINT_KEXEC_MAX_CPUS);
+					 MINT_NODE_MAX_CPUS);
 		if (j->d->apic_cache[c] < 0)
 			return mint_fail(
 			    err, MINT_E_STATE,
@@ -65,78 +71,93 @@ static int pick_cpus(struct boot_job *j, struct mint_error *err)
 	return 0;
 }
 
-static int pick_memory(struct boot_job *j, struct mint_error *err)
+static int pick_memory(struct boot_job *j, const struct mint_model *m, struct mint_error *err)
 {
-	size_t idx[MAX_BLOCKS];
-	struct mint_model m;
-	int ret;
+	size_t idx[MINT_NODE_MAX_BLOCKS];
 
-	if (ops_build_model(j->d, MODEL_MEM, &m, err))
+	if (mint_check_mem_size(j->req->bytes, m->block_size, err) ||
+	    mint_model_pick_mem_range(m, j->req->bytes, idx, MINT_NODE_MAX_BLOCKS, &j->nblocks,
+				      err))
 		return -1;
-	ret = mint_model_pick_mem_range(&m, j->req->bytes, idx, MAX_BLOCKS, &j->nblocks, err);
-	for (size_t i = 0; !ret && i < j->nblocks; i++)
-		j->blocks[i] = m.mem[idx[i]].index;
-	if (!ret) {
-		j->spec.mem_base = m.mem[idx[0]].base;
-		j->spec.mem_size = j->req->bytes;
-	}
-	mint_model_free(&m);
-	return ret;
+	for (size_t i = 0; i < j->nblocks; i++)
+		j->blocks[i] = m->mem[idx[i]].index;
+	j->spec.mem_base = m->mem[idx[0]].base;
+	j->spec.mem_size = j->req->bytes;
+	return 0;
 }
 
-static int pick_devices(struct boot_job *j, struct mint_error *err)
+static int pick_devices(struct boot_job *j, const struct mint_model *m, struct mint_error *err)
 {
-	struct mint_model m;
-	int ret = 0;
-
-	if (ops_build_model(j->d, MODEL_PCI, &m, err))
-		return -1;
-	for (size_t i = 0; !ret && i < j->req->ndevs; i++) {
-		const struct mint_bdf *b = &j->req->devs[i];
-		const struct mint_pcidev *p = mint_model_pci(&m, b);
+	for (size_t i = 0; i < j->req->devs.n; i++) {
+		const struct mint_bdf *b = &j->req->devs.v[i];
+		const struct mint_pcidev *p = mint_model_pci(m, b);
 		char name[MINT_BDF_STRLEN];
 
-		ret = mint_model_check_pci_release(&m, b, err);
-		if (ret)
-			break;
+		if (mint_model_check_pci_release(m, b, err))
+			return -1;
 		mint_format_bdf(b, name);
 		/* A secondary has no IOAPIC: only message-signalled interrupts reach it. */
 		if (!p->msi)
-			ret = mint_fail(err, MINT_E_UNSUPPORTED,
-					"PCI device %s has no MSI or MSI-X capability: a node "
-					"other than node0 cannot take its interrupts",
-					name);
+			return mint_fail(err, MINT_E_UNSUPPORTED,
+					 "PCI device %s has no MSI or MSI-X capability: a node "
+					 "other than node0 cannot take its interrupts",
+					 name);
+		for (size_t k = 0; k < i; k++)
+			if (!mint_bdf_cmp(b, &j->req->devs.v[k]))
+				return mint_fail(err, MINT_E_INVALID,
+						 "PCI device %s is named twice", name);
 		j->pci[i] = *p;
 		j->spec.pci[i] = (struct mint_pci_func){
-		    .segment = b->domain, .bus = b->bus, .devfn = (uint8_t)(b->dev << 3 | b->fn)};
+		    .segment = b->domain, .bus = b->bus, .devfn = mint_bdf_devfn(b)};
 	}
-	j->spec.nr_pci = (unsigned)j->req->ndevs;
-	mint_model_free(&m);
-	return ret;
+	j->spec.nr_pci = (unsigned)j->req->devs.n;
+	return 0;
 }
 
-static void default_kernel(char *buf, size_t len)
+/* Everything is checked against one scan of this node, before anything changes. */
+static int pick_resources(struct boot_job *j, struct mint_error *err)
+{
+	struct mint_model m;
+	int ret;
+
+	if (ops_scan(j->d, MODEL_CPUS | MODEL_MEM | MODEL_PCI, &m, err))
+		return -1;
+	ret = pick_cpus(j, &m, err) || pick_memory(j, &m, err) || pick_devices(j, &m, err);
+	mint_model_free(&m);
+	return ret ? -1 : 0;
+}
+
+static int choose_kernel(struct boot_job *j, struct mint_error *err)
 {
 	struct utsname u;
 
+	if (j->req->kernel) {
+		if (!mint_fmt(j->kernel, sizeof(j->kernel), "%s", j->req->kernel))
+			return mint_fail(err, MINT_E_INVALID, "the kernel's path is too long");
+		return 0;
+	}
 	uname(&u);
-	snprintf(buf, len, "/boot/vmlinuz-%s", u.release);
+	if (!mint_fmt(j->kernel, sizeof(j->kernel), "/boot/vmlinuz-%s", u.release))
+		return mint_fail(err, MINT_E_SYSTEM, "the running kernel's name is too long");
+	return 0;
 }
 
 /* The node's command line: its console, what every Mint secondary needs, then the user's. */
-static void build_cmdline(struct boot_job *j)
+static int build_cmdline(struct boot_job *j, struct mint_error *err)
 {
-	char own[4096] = "";
-	size_t n;
+	char own[4096] = "", path[PATH_MAX], console[32] = "";
 
-	mint_read_file("/proc/cmdline", own, sizeof(own));
-	n = (size_t)snprintf(j->cmdline, sizeof(j->cmdline), "no_ipi_broadcast=1 tsc=reliable%s",
-			     strstr(own, "nox2apic") ? " nox2apic" : "");
-	if (node_uart(j->req->node) && n < sizeof(j->cmdline))
-		n += (size_t)snprintf(j->cmdline + n, sizeof(j->cmdline) - n,
-				      " console=ttyS%d,115200", j->req->node);
-	if (j->req->append && n < sizeof(j->cmdline))
-		snprintf(j->cmdline + n, sizeof(j->cmdline) - n, " %s", j->req->append);
+	mint_read_file(mint_path(path, "/proc/cmdline"), own, sizeof(own));
+	if (node_uart(j->req->node))
+		snprintf(console, sizeof(console), " console=ttyS%d,115200", j->req->node);
+	if (!mint_fmt(j->cmdline, sizeof(j->cmdline), "no_ipi_broadcast=1 tsc=reliable%s%s%s%s",
+		      strstr(own, "nox2apic") ? " nox2apic" : "", console,
+		      j->req->append ? " " : "", j->req->append ? j->req->append : ""))
+		return mint_fail(err, MINT_E_INVALID,
+				 "the command line to append is too long (%zu bytes; the node's "
+				 "whole command line may have at most %d)",
+				 strlen(j->req->append), BOOT_CMDLINE_MAX - 1);
+	return 0;
 }
 
 static int prepare(struct boot_job *j, struct mint_error *err)
@@ -145,18 +166,15 @@ static int prepare(struct boot_job *j, struct mint_error *err)
 	int ret;
 
 	snprintf(j->name, sizeof(j->name), "node%d", j->req->node);
-	if (j->req->kernel)
-		snprintf(j->kernel, sizeof(j->kernel), "%s", j->req->kernel);
-	else
-		default_kernel(j->kernel, sizeof(j->kernel));
-	build_cmdline(j);
+	if (choose_kernel(j, err) || build_cmdline(j, err))
+		return -1;
 	j->spec.node_id = (uint32_t)j->req->node;
 	j->spec.name = j->name;
 	j->spec.kernel_path = j->kernel;
 	j->spec.initrd_path = j->req->initrd;
 	j->spec.cmdline = j->cmdline;
 	j->spec.uart_port = node_uart(j->req->node);
-	if (pick_cpus(j, err) || pick_memory(j, err) || pick_devices(j, err))
+	if (pick_resources(j, err))
 		return -1;
 	/* The image, the initrd and the layout are checked before anything changes. */
 	{
@@ -206,13 +224,6 @@ static int step_stop(void *ctx, struct mint_error *err)
 					  : 0;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
-
 /* Add the last lines the node printed (from the table's console ring) to @err. */
 static void append_console_tail(struct boot_job *j, struct mint_error *err)
 {
@@ -236,7 +247,8 @@ static void append_console_tail(struct boot_job *j, struct mint_error *err)
 static int step_wait_running(void *ctx, struct mint_error *err)
 {
 	struct boot_job *j = ctx;
-	time_t deadline = time(NULL) + (time_t)j->req->timeout;
+	unsigned timeout = j->req->timeout ? j->req->timeout : BOOT_DEFAULT_TIMEOUT;
+	time_t deadline = time(NULL) + (time_t)timeout;
 	uint32_t state = MINT_NODE_BOOTING;
 
 	while (time(NULL) < deadline) {
@@ -250,12 +262,12 @@ static int step_wait_running(void *ctx, struct mint_error *err)
 			append_console_tail(j, err);
 			return -1;
 		}
-		sleep_ms(20);
+		mint_sleep_ms(20);
 	}
 	/* Stop it here so the rollback of the start can take everything back. */
 	mint_dev_mark_failed(&j->d->dev, j->spec.node_id, NULL);
 	mint_fail(err, MINT_E_SYSTEM, "%s did not report running within %u s (state %s)", j->name,
-		  j->req->timeout, mint_node_state_name(state));
+		  timeout, mint_node_state_name(state));
 	append_console_tail(j, err);
 	return -1;
 }
@@ -280,12 +292,12 @@ static int build_plan(struct boot_job *j, struct mint_plan *p, struct mint_error
 	char name[MINT_BDF_STRLEN];
 	int ret = 0;
 
-	for (size_t i = 0; i < j->req->ndevs && !ret; i++) {
+	for (size_t i = 0; i < j->req->devs.n && !ret; i++) {
 		struct table_res *r;
 
 		ret = mint_pci_plan_release(p, &j->pci[i], &j->devs[i], err);
-		mint_format_bdf(&j->req->devs[i], name);
-		r = add_res(j, MINT_RES_PCI, mint_pci_res_id(&j->req->devs[i]), name);
+		mint_format_bdf(&j->req->devs.v[i], name);
+		r = add_res(j, MINT_RES_PCI, mint_bdf_res_id(&j->req->devs.v[i]), name);
 		ret |= mint_plan_add(p, ops_table_release_self, ops_table_claim_self, r,
 				     "free PCI device %s in the resource table", name);
 	}
@@ -339,7 +351,16 @@ int boot_node(struct mintd *d, const struct boot_request *req, mint_plan_progres
 	j->d = d;
 	j->req = req;
 	mint_plan_init(&plan);
-	ret = mint_dev_node_state(&d->dev, (uint32_t)req->node, &state, err);
+	if (req->node == d->self)
+		ret = mint_fail(err, MINT_E_INVALID, "node%d is this node; it is already running",
+				req->node);
+	else if (!d->mint_kernel)
+		ret = mint_fail(err, MINT_E_UNSUPPORTED,
+				"this kernel has no Mint support (" MINT_DEV_PATH
+				" is missing): cannot boot node%d",
+				req->node);
+	else
+		ret = mint_dev_node_state(&d->dev, (uint32_t)req->node, &state, err);
 	if (!ret && (state == MINT_NODE_BOOTING || state == MINT_NODE_RUNNING))
 		ret = mint_fail(err, MINT_E_BUSY, "node%d is already %s", req->node,
 				mint_node_state_name(state));

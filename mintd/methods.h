@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The methods of io.mint.Node and org.varlink.service. Each is a thin
+ * function (decoded arguments in, an operation, a reply out) declared with
+ * its parameters and reply type next to it:
+ *   methods_varlink.c    GetInfo, GetInterfaceDescription
+ *   methods_status.c     Status, NodeLog
+ *   methods_resources.c  Release/Reclaim Cpus, Memory, Device
+ *   methods_boot.c       BootNode
+ */
+#ifndef MINTD_METHODS_H
+#define MINTD_METHODS_H
+
+#include "service.h"
+
+extern const struct method method_get_info;
+extern const struct method method_get_interface_description;
+extern const struct method method_status;
+extern const struct method method_node_log;
+extern const struct method method_release_cpus;
+extern const struct method method_reclaim_cpus;
+extern const struct method method_release_memory;
+extern const struct method method_reclaim_memory;
+extern const struct method method_release_device;
+extern const struct method method_reclaim_device;
+extern const struct method method_boot_node;
+
+#endif

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Releasing CPUs (offline, then free in the table) and reclaiming them. */
+#include "ops.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cpu.h"
+
+int ops_cpu_offline(void *ctx, struct mint_error *err)
+{
+	return mint_cpu_set_online(*(unsigned *)ctx, false, err);
+}
+
+int ops_cpu_online(void *ctx, struct mint_error *err)
+{
+	return mint_cpu_set_online(*(unsigned *)ctx, true, err);
+}
+
+static int run_cpu_plan(struct mintd *d, const struct mint_cpuset *cpus, bool release,
+			struct mint_error *err)
+{
+	struct table_res *res = calloc(MINT_CPUSET_MAX, sizeof(*res));
+	unsigned *ids = calloc(MINT_CPUSET_MAX, sizeof(*ids)); /* the steps' contexts */
+	struct mint_plan plan;
+	char what[32];
+	int ret = res && ids ? 0 : -1;
+
+	mint_plan_init(&plan);
+	for (int c = mint_cpuset_next(cpus, 0); c >= 0 && !ret; c = mint_cpuset_next(cpus, c + 1)) {
+		snprintf(what, sizeof(what), "CPU %d", c);
+		ids[c] = (unsigned)c;
+		if (!release)
+			ret |= ops_add_table_step(d, &plan, &res[c], MINT_RES_CPU,
+					      (uint64_t)d->apic_cache[c], false, what);
+		ret |= release ? mint_plan_add(&plan, ops_cpu_offline, ops_cpu_online, &ids[c],
+					       "offline CPU %d", c)
+			       : mint_plan_add(&plan, ops_cpu_online, ops_cpu_offline, &ids[c],
+					       "online CPU %d", c);
+		if (release)
+			ret |= ops_add_table_step(d, &plan, &res[c], MINT_RES_CPU,
+					      (uint64_t)d->apic_cache[c], true, what);
+	}
+	if (ret)
+		ret = mint_fail(err, MINT_E_SYSTEM, "out of memory");
+	else
+		ret = mint_plan_run(&plan, NULL, NULL, err);
+	mint_plan_free(&plan);
+	free(res);
+	free(ids);
+	return ret;
+}
+
+static int change_cpus(struct mintd *d, const struct mint_cpuset *cpus, bool release,
+		       struct mint_error *err)
+{
+	struct mint_model m;
+	struct mint_state saved = d->state;
+	int ret;
+
+	if (ops_scan(d, MODEL_CPUS, &m, err))
+		return -1;
+	ret = release ? mint_model_check_cpu_release(&m, cpus, err)
+		      : mint_model_check_cpu_reclaim(&m, cpus, err);
+	mint_model_free(&m);
+	if (ret || run_cpu_plan(d, cpus, release, err))
+		return -1;
+	for (int c = mint_cpuset_next(cpus, 0); c >= 0; c = mint_cpuset_next(cpus, c + 1)) {
+		if (release)
+			mint_cpuset_add(&d->state.cpus, (unsigned)c);
+		else
+			mint_cpuset_del(&d->state.cpus, (unsigned)c);
+	}
+	if (mintd_save_state(d, err)) {
+		/* Without a record of it the change would be forgotten: undo it. */
+		d->state = saved;
+		run_cpu_plan(d, cpus, !release, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int ops_release_cpus(struct mintd *d, const struct mint_cpuset *cpus, struct mint_error *err)
+{
+	return change_cpus(d, cpus, true, err);
+}
+
+int ops_reclaim_cpus(struct mintd *d, const struct mint_cpuset *cpus, struct mint_error *err)
+{
+	return change_cpus(d, cpus, false, err);
+}

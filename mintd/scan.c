@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The model of this node: what sysfs shows, with the resources this node
+ * released marked FREE and, with a Mint kernel, the owners the shared
+ * resource table records.
+ */
+#include "ops.h"
+
+#include "cpu.h"
+#include "memory.h"
+
+static void mark_released(struct mintd *d, struct mint_model *m)
+{
+	for (size_t i = 0; i < m->ncpus; i++)
+		if (mint_cpuset_has(&d->state.cpus, m->cpus[i].id))
+			m->cpus[i].owner = MINT_FREE;
+	for (size_t i = 0; i < m->nmem; i++)
+		if (mint_state_has_mem(&d->state, m->mem[i].index))
+			m->mem[i].owner = MINT_FREE;
+	for (size_t i = 0; i < m->npci; i++)
+		if (mint_state_dev(&d->state, &m->pci[i].bdf))
+			m->pci[i].owner = MINT_FREE;
+}
+
+int ops_scan_raw(struct mintd *d, unsigned what, struct mint_model *m, struct mint_error *err)
+{
+	uint64_t block_size = 0;
+
+	if ((what & MODEL_MEM) && mint_mem_block_size(&block_size, err))
+		return -1;
+	mint_model_init(m, d->self, block_size);
+	if (((what & MODEL_CPUS) && mint_cpu_scan(m, d->apic_cache, err)) ||
+	    ((what & MODEL_MEM) && mint_mem_scan(m, err)) ||
+	    ((what & MODEL_PCI) && mint_pci_scan(m, what & MODEL_PCI_NAMES, err))) {
+		mint_model_free(m);
+		return -1;
+	}
+	return 0;
+}
+
+/* A table slot without a resource (MINT_OWNER_NONE) leaves what sysfs said. */
+static int table_owner(uint32_t owner, int fallback)
+{
+	if (owner == MINT_OWNER_NONE)
+		return fallback;
+	return owner == MINT_OWNER_FREE ? MINT_FREE : (int)owner;
+}
+
+static void apply_table(struct mintd *d, struct mint_model *m)
+{
+	for (size_t i = 0; i < m->ncpus; i++)
+		if (m->cpus[i].apic_id >= 0)
+			m->cpus[i].owner =
+			    table_owner(mint_dev_cpu_owner(&d->dev, (unsigned)m->cpus[i].apic_id),
+					m->cpus[i].owner);
+	for (size_t i = 0; i < m->nmem; i++)
+		m->mem[i].owner =
+		    table_owner(mint_dev_mem_owner(&d->dev, m->mem[i].base), m->mem[i].owner);
+	for (size_t i = 0; i < m->npci; i++)
+		m->pci[i].owner =
+		    table_owner(mint_dev_pci_owner(&d->dev, &m->pci[i].bdf), m->pci[i].owner);
+}
+
+int ops_scan(struct mintd *d, unsigned what, struct mint_model *m, struct mint_error *err)
+{
+	if (ops_scan_raw(d, what, m, err))
+		return -1;
+	mark_released(d, m);
+	if (d->mint_kernel)
+		apply_table(d, m);
+	return 0;
+}

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "service.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "methods.h"
+#include "util.h"
+#include "varlink.h"
+
+static const struct method *const methods[] = {
+    &method_get_info,	   &method_get_interface_description,
+    &method_status,	   &method_release_cpus,
+    &method_reclaim_cpus,  &method_release_memory,
+    &method_reclaim_memory, &method_release_device,
+    &method_reclaim_device, &method_boot_node,
+    &method_node_log,
+};
+
+const struct method *const *service_methods(size_t *n)
+{
+	*n = ARRAY_SIZE(methods);
+	return methods;
+}
+
+const struct method *service_find(const char *full_name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(methods); i++) {
+		size_t len = strlen(methods[i]->interface);
+
+		if (!strncmp(full_name, methods[i]->interface, len) && full_name[len] == '.' &&
+		    !strcmp(full_name + len + 1, methods[i]->name))
+			return methods[i];
+	}
+	return NULL;
+}
+
+static void not_found(struct call *c)
+{
+	json_object *p = json_object_new_object();
+	bool known_iface = !strncmp(c->method, MINT_INTERFACE ".", strlen(MINT_INTERFACE) + 1) ||
+			   !strncmp(c->method, "org.varlink.service.", 20);
+
+	if (known_iface) {
+		json_object_object_add(p, "method", json_object_new_string(c->method));
+		call_error(c, "org.varlink.service.MethodNotFound", p);
+	} else {
+		json_object_object_add(p, "interface", json_object_new_string(c->method));
+		call_error(c, "org.varlink.service.InterfaceNotFound", p);
+	}
+}
+
+void service_dispatch(struct call *c)
+{
+	const struct method *m = service_find(c->method);
+	struct mint_error err = {0};
+	const char *bad = NULL;
+	void *args;
+	int ret;
+
+	if (!m) {
+		not_found(c);
+		return;
+	}
+	if (m->modifies && !c->may_modify) {
+		call_failf(c, MINT_E_PERM,
+			   "%s changes the machine: only root or members of the mint group may "
+			   "call it",
+			   c->method);
+		return;
+	}
+	args = calloc(1, m->args_size ? m->args_size : 1);
+	if (!args) {
+		call_failf(c, MINT_E_SYSTEM, "out of memory");
+		return;
+	}
+	ret = param_decode(m->params, m->nparams, c->params, args, &bad, &err);
+	if (ret == -1) {
+		json_object *p = json_object_new_object();
+
+		json_object_object_add(p, "parameter", json_object_new_string(bad));
+		call_error(c, "org.varlink.service.InvalidParameter", p);
+	} else if (ret == -2) {
+		call_fail(c, &err);
+	} else {
+		m->run(c, args);
+	}
+	free(args);
+}
+
+/* ---- the description ---- */
+
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void put(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (b->len + (size_t)n + 1 > b->cap) {
+		size_t cap = (b->len + (size_t)n + 1) * 2;
+		char *s = realloc(b->s, cap);
+
+		if (!s)
+			return;
+		b->s = s;
+		b->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+static void put_doc(struct strbuf *b, const char *doc)
+{
+	while (doc && *doc) {
+		size_t n = strcspn(doc, "\n");
+
+		put(b, "# %.*s\n", (int)n, doc);
+		doc += n + (doc[n] == '\n');
+	}
+}
+
+static bool type_listed(const struct vtype *const *seen, size_t n, const struct vtype *t)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(seen[i]->name, t->name))
+			return true;
+	return false;
+}
+
+static void put_types(struct strbuf *b)
+{
+	const struct vtype *seen[64];
+	size_t nseen = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(methods); i++)
+		for (size_t k = 0; methods[i]->types && methods[i]->types[k]; k++) {
+			const struct vtype *t = methods[i]->types[k];
+
+			if (type_listed(seen, nseen, t) || nseen == ARRAY_SIZE(seen))
+				continue;
+			seen[nseen++] = t;
+			put_doc(b, t->doc);
+			put(b, "type %s %s\n\n", t->name, t->fields);
+		}
+}
+
+static void put_method(struct strbuf *b, const struct method *m)
+{
+	put_doc(b, m->doc);
+	put(b, "method %s(", m->name);
+	for (size_t i = 0; i < m->nparams; i++)
+		put(b, "%s%s: %s%s", i ? ", " : "", m->params[i].name,
+		    m->params[i].optional ? "?" : "", param_type_name(m->params[i].type));
+	put(b, ") -> %s\n\n", m->returns);
+}
+
+char *service_description(void)
+{
+	struct strbuf b = {0};
+
+	put(&b, "# Mint node daemon: this node's CPUs, memory and PCI devices, who holds\n"
+		"# them, and booting further nodes on resources this node gives up.\n"
+		"interface %s\n\n",
+	    MINT_INTERFACE);
+	put_types(&b);
+	for (size_t i = 0; i < ARRAY_SIZE(methods); i++)
+		if (!strcmp(methods[i]->interface, MINT_INTERFACE))
+			put_method(&b, methods[i]);
+	for (int k = MINT_E_INVALID; k <= MINT_E_SYSTEM; k++)
+		put(&b, "error %s (message: string)\n", mint_errkind_name((enum mint_errkind)k));
+	put(&b, "# The message is not a varlink call: not JSON, no method, over 1 MiB.\n"
+		"error InvalidRequest (message: string)\n");
+	return b.s;
+}
