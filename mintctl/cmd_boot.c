@@ -7,12 +7,10 @@
 
 #include "cpuset.h"
 #include "mintctl.h"
+#include "mint_limits.h"
 #include "parse.h"
 
-#define BOOT_USAGE                                                                                 \
-	"boot NODE --cores LIST --mem SIZE [--dev BDF]... [--kernel FILE] [--initrd FILE] "        \
-	"[--append CMDLINE] [--timeout SECONDS]"
-#define MAX_BOOT_DEVS 32
+#define MAX_BOOT_DEVS MINT_NODE_MAX_DEVS
 
 struct boot_args {
 	bool have_cores, have_mem;
@@ -24,76 +22,79 @@ struct boot_args {
 	int timeout;
 };
 
-static int opt_cores(void *data, const char *arg)
+static int opt_cores(void *data, const char *arg, struct mint_error *err)
 {
 	struct boot_args *b = data;
-	struct mint_error err = {0};
 
-	if (mint_parse_cpulist(arg, &b->cores, &err))
-		return ctl_usage_error(BOOT_USAGE, "--cores: %s", err.msg);
+	if (mint_parse_cpulist(arg, &b->cores, err))
+		return -1;
 	b->have_cores = true;
 	return 0;
 }
 
-static int opt_mem(void *data, const char *arg)
+static int opt_mem(void *data, const char *arg, struct mint_error *err)
 {
 	struct boot_args *b = data;
-	struct mint_error err = {0};
 
-	if (mint_parse_size(arg, &b->bytes, &err))
-		return ctl_usage_error(BOOT_USAGE, "--mem: %s", err.msg);
+	if (mint_parse_size(arg, &b->bytes, err))
+		return -1;
 	b->have_mem = true;
 	return 0;
 }
 
-static int opt_dev(void *data, const char *arg)
+static int opt_dev(void *data, const char *arg, struct mint_error *err)
 {
 	struct boot_args *b = data;
-	struct mint_error err = {0};
 	struct mint_bdf bdf;
 
-	if (mint_parse_bdf(arg, &bdf, &err))
-		return ctl_usage_error(BOOT_USAGE, "--dev: %s", err.msg);
+	if (mint_parse_bdf(arg, &bdf, err))
+		return -1;
 	if (b->ndevs >= MAX_BOOT_DEVS)
-		return ctl_usage_error(BOOT_USAGE, "--dev: at most %d devices", MAX_BOOT_DEVS);
+		return mint_fail(err, MINT_E_INVALID, "at most %d devices", MAX_BOOT_DEVS);
 	mint_format_bdf(&bdf, b->devs[b->ndevs++]);
 	return 0;
 }
 
-static int opt_kernel(void *data, const char *arg)
+static int opt_kernel(void *data, const char *arg, struct mint_error *err)
 {
 	((struct boot_args *)data)->kernel = arg;
 	return 0;
 }
 
-static int opt_initrd(void *data, const char *arg)
+static int opt_initrd(void *data, const char *arg, struct mint_error *err)
 {
 	((struct boot_args *)data)->initrd = arg;
 	return 0;
 }
 
-static int opt_append(void *data, const char *arg)
+static int opt_append(void *data, const char *arg, struct mint_error *err)
 {
 	((struct boot_args *)data)->append = arg;
 	return 0;
 }
 
-static int opt_timeout(void *data, const char *arg)
+static int opt_timeout(void *data, const char *arg, struct mint_error *err)
 {
 	char *end;
 	long t = strtol(arg, &end, 10);
 
 	if (end == arg || *end || t <= 0 || t > 86400)
-		return ctl_usage_error(
-		    BOOT_USAGE, "--timeout: \"%s\" is not a number of seconds (1-86400)", arg);
+		return mint_fail(err, MINT_E_INVALID,
+				 "\"%s\" is not a number of seconds (1-86400)", arg);
 	((struct boot_args *)data)->timeout = (int)t;
 	return 0;
 }
 
 static const struct cmd_option boot_options[] = {
-    {"timeout", true, opt_timeout}, {"cores", true, opt_cores},	  {"mem", true, opt_mem},
-    {"dev", true, opt_dev},	    {"kernel", true, opt_kernel}, {"initrd", true, opt_initrd},
-    {"append", true, opt_append},   {NULL, false, NULL},
+    {"cores", "LIST", "CPUs of this node to hand over, e.g. 2,3 or 2-3 (required)", opt_cores},
+    {"mem", "SIZE", "memory, e.g. 512M, a multiple of the block size (required)", opt_mem},
+    {"dev", "BDF", "a PCI device with MSI/MSI-X, e.g. 0000:00:03.0 (repeatable)", opt_dev},
+    {"kernel", "FILE", "bzImage (default /boot/vmlinuz-$(uname -r))", opt_kernel},
+    {"initrd", "FILE", "initramfs for the node", opt_initrd},
+    {"append", "CMDLINE", "added to the node's command line (console=ttyS<n> is set)",
+     opt_append},
+    {"timeout", "SECONDS", "how long to wait for the node to run (default 300)", opt_timeout},
+    {NULL, NULL, NULL, NULL},
 };
 
 /* mintd runs elsewhere (other cwd): hand it absolute paths, and catch typos here. */
@@ -150,38 +151,44 @@ static void print_booted(const char *node, const struct boot_args *b, json_objec
 	putchar('\n');
 }
 
-int cmd_boot(struct ctl *ctl, int argc, char **argv)
+static int run_boot(struct ctl *ctl, char **operands, int n, void *data)
 {
+	struct boot_args *b = data;
 	struct mint_error err = {0};
-	struct boot_args b = {0};
 	json_object *params, *reply;
-	int first, node, ret;
+	int node, ret;
 
-	first = ctl_parse(ctl, argc, argv, boot_options, &b, BOOT_USAGE);
-	if (first < 0)
-		return first == -1 ? EXIT_OK : EXIT_USAGE;
-	if (first >= argc)
-		return ctl_usage_error(BOOT_USAGE, "missing node name (node1 to node63)");
-	if (first + 1 < argc)
-		return ctl_usage_error(BOOT_USAGE, "unexpected argument \"%s\"", argv[first + 1]);
-	if (mint_parse_node_name(argv[first], &node, &err))
-		return ctl_usage_error(BOOT_USAGE, "%s", err.msg);
-	if (!b.have_cores)
-		return ctl_usage_error(BOOT_USAGE, "missing --cores");
-	if (!b.have_mem)
-		return ctl_usage_error(BOOT_USAGE, "missing --mem");
-	params = boot_params(argv[first], &b);
+	if (mint_parse_node_name(operands[0], &node, &err))
+		return ctl_usage_error(&verb_boot, "%s", err.msg);
+	if (!b->have_cores)
+		return ctl_usage_error(&verb_boot, "missing --cores");
+	if (!b->have_mem)
+		return ctl_usage_error(&verb_boot, "missing --mem");
+	params = boot_params(operands[0], b);
 	if (!params)
 		return EXIT_FAILED;
 	ret = ctl_call(ctl, MINT_INTERFACE ".BootNode", params, ctl->json ? NULL : ctl_progress,
 		       &reply);
-	ctl_progress_done(ctl);
 	if (ret)
 		return ret;
 	if (ctl->json)
 		ctl_print_json(reply);
 	else
-		print_booted(argv[first], &b, reply);
+		print_booted(operands[0], b, reply);
 	json_object_put(reply);
 	return EXIT_OK;
 }
+
+const struct verb verb_boot = {
+    .name = "boot",
+    .operands = "NODE",
+    .summary = "boot a new node on CPUs, memory and devices of this one",
+    .help = "Boots NODE (node1 to node63) on the given CPUs, a contiguous range of SIZE\n"
+	    "memory and PCI devices, all taken from this node; needs a Mint kernel.\n"
+	    "On failure everything handed over comes back to this node.",
+    .min_operands = 1,
+    .max_operands = 1,
+    .options = boot_options,
+    .data_size = sizeof(struct boot_args),
+    .run = run_boot,
+};

@@ -6,35 +6,39 @@
 #include "mintctl.h"
 #include "parse.h"
 
-#define LOG_USAGE "log NODE"
-
-int cmd_log(struct ctl *ctl, int argc, char **argv)
+static int run_log(struct ctl *ctl, char **operands, int n, void *data)
 {
 	struct mint_error err = {0};
-	json_object *params, *reply, *text;
-	int first = ctl_parse(ctl, argc, argv, NULL, NULL, LOG_USAGE), node, ret;
+	json_object *params, *reply;
+	const char *text;
+	int node, ret;
 
-	if (first < 0)
-		return first == -1 ? EXIT_OK : EXIT_USAGE;
-	if (first + 1 != argc)
-		return ctl_usage_error(LOG_USAGE,
-				       first >= argc ? "missing node name" : "too many arguments");
-	if (mint_parse_node_name(argv[first], &node, &err))
-		return ctl_usage_error(LOG_USAGE, "%s", err.msg);
+	if (mint_parse_node_name(operands[0], &node, &err))
+		return ctl_usage_error(&verb_log, "%s", err.msg);
 	params = json_object_new_object();
-	json_object_object_add(params, "name", json_object_new_string(argv[first]));
+	json_object_object_add(params, "name", json_object_new_string(operands[0]));
 	ret = ctl_call(ctl, MINT_INTERFACE ".NodeLog", params, NULL, &reply);
 	if (ret)
 		return ret;
 	if (ctl->json) {
 		ctl_print_json(reply);
-	} else if (json_object_object_get_ex(reply, "text", &text)) {
-		const char *t = json_object_get_string(text);
-
-		fputs(t, stdout);
-		if (t[0] && t[strlen(t) - 1] != '\n')
+	} else {
+		text = ctl_str(reply, "text");
+		fputs(text, stdout);
+		if (text[0] && text[strlen(text) - 1] != '\n')
 			putchar('\n');
 	}
 	json_object_put(reply);
 	return EXIT_OK;
 }
+
+const struct verb verb_log = {
+    .name = "log",
+    .operands = "NODE",
+    .summary = "show the last lines NODE printed on its console",
+    .help = "Prints the tail (about 480 bytes) of NODE's kernel console, which a Mint node's\n"
+	    "kernel keeps in the shared resource table, also after it failed.",
+    .min_operands = 1,
+    .max_operands = 1,
+    .run = run_log,
+};

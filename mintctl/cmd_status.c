@@ -9,35 +9,10 @@
 #include "parse.h"
 #include "table.h"
 
-#define STATUS_USAGE "status [--json]"
-
-static const char *str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "";
-}
-
-static int64_t num(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : 0;
-}
-
-static bool flag(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
-}
-
-static json_object *member(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
+#define str  ctl_str
+#define num  ctl_int
+#define flag ctl_bool
+#define member ctl_member
 
 static const struct column node_cols[] = {
     {"NODE", COL_STR},	 {"ID", COL_INT},      {"STATE", COL_STR},     {"APIC IDS", COL_STR},
@@ -89,10 +64,10 @@ static void cpu_table(json_object *cpus, struct table *t)
 		json_object *c = json_object_array_get_idx(cpus, i);
 
 		snprintf(id, sizeof(id), "%" PRId64, num(c, "id"));
-		if (num(c, "apic_id") >= 0)
+		if (member(c, "apic_id"))
 			snprintf(apic, sizeof(apic), "%" PRId64, num(c, "apic_id"));
 		else
-			snprintf(apic, sizeof(apic), "-1");
+			snprintf(apic, sizeof(apic), "-");
 		table_add(t, id, apic, flag(c, "online") ? "online" : "offline", str(c, "owner"));
 	}
 }
@@ -183,49 +158,24 @@ static void print_human(json_object *reply, struct table *nodes, struct table *c
 		       json_object_get_string(json_object_array_get_idx(warnings, i)));
 }
 
-static void print_json(json_object *reply, struct table *nodes, struct table *cpus,
-		       struct table *mem, struct table *devs)
-{
-	json_object *out = json_object_new_object(), *m = json_object_new_object();
-	json_object *memory = member(reply, "memory");
-
-	json_object_object_add(out, "node", json_object_get(member(reply, "node")));
-	json_object_object_add(out, "nodes", table_json(nodes));
-	json_object_object_add(out, "cpus", table_json(cpus));
-	json_object_object_add(m, "block_size", json_object_new_int64(num(memory, "block_size")));
-	json_object_object_add(m, "online_bytes",
-			       json_object_new_int64(num(memory, "online_bytes")));
-	json_object_object_add(m, "released_bytes",
-			       json_object_new_int64(num(memory, "released_bytes")));
-	json_object_object_add(m, "ranges", table_json(mem));
-	json_object_object_add(out, "memory", m);
-	json_object_object_add(out, "devices", table_json(devs));
-	json_object_object_add(out, "warnings", json_object_get(member(reply, "warnings")));
-	ctl_print_json(out);
-	json_object_put(out);
-}
-
-int cmd_status(struct ctl *ctl, int argc, char **argv)
+static int run_status(struct ctl *ctl, char **operands, int n, void *data)
 {
 	struct table nodes, cpus, mem, devs;
 	json_object *reply;
-	int first = ctl_parse(ctl, argc, argv, NULL, NULL, STATUS_USAGE), ret;
+	int ret = ctl_call(ctl, MINT_INTERFACE ".Status", NULL, NULL, &reply);
 
-	if (first < 0)
-		return first == -1 ? EXIT_OK : EXIT_USAGE;
-	if (first < argc)
-		return ctl_usage_error(STATUS_USAGE, "unexpected argument \"%s\"", argv[first]);
-	ret = ctl_call(ctl, MINT_INTERFACE ".Status", NULL, NULL, &reply);
 	if (ret)
 		return ret;
+	if (ctl->json) {
+		ctl_print_json(reply);
+		json_object_put(reply);
+		return EXIT_OK;
+	}
 	node_table(member(reply, "nodes"), &nodes);
 	cpu_table(member(reply, "cpus"), &cpus);
 	mem_table(member(reply, "memory"), &mem);
 	dev_table(member(reply, "devices"), &devs);
-	if (ctl->json)
-		print_json(reply, &nodes, &cpus, &mem, &devs);
-	else
-		print_human(reply, &nodes, &cpus, &mem, &devs);
+	print_human(reply, &nodes, &cpus, &mem, &devs);
 	table_free(&nodes);
 	table_free(&cpus);
 	table_free(&mem);
@@ -233,3 +183,13 @@ int cmd_status(struct ctl *ctl, int argc, char **argv)
 	json_object_put(reply);
 	return EXIT_OK;
 }
+
+const struct verb verb_status = {
+    .name = "status",
+    .operands = "",
+    .summary = "show the nodes, this node's CPUs, memory and devices, and who holds them",
+    .help = "Shows every node of the resource table (with a Mint kernel), this node's CPUs,\n"
+	    "memory ranges and PCI devices, and which node owns each of them. With --json,\n"
+	    "the Status reply of io.mint.Node as mintd sent it.",
+    .run = run_status,
+};

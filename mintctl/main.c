@@ -2,83 +2,49 @@
 /*
  * mintctl: the Mint command line. A verb table maps each command to one
  * parse-and-run function (cmd_*.c); they all talk to mintd over varlink.
+ * This file parses the command line: global options anywhere, the command
+ * (one or two words), its options and operands, and prints help.
  */
-#include <getopt.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "mintctl.h"
+#include "suggest.h"
+#include "util.h"
 
-struct verb {
-	const char *name;
-	int (*run)(struct ctl *ctl, int argc, char **argv);
-	const char *synopsis;
-	const char *summary;
+static const struct verb *const verbs[] = {
+    &verb_status,      &verb_cpu_release, &verb_cpu_reclaim, &verb_mem_release,
+    &verb_mem_reclaim, &verb_dev_release, &verb_dev_reclaim, &verb_boot,
+    &verb_log,
 };
 
-static const struct verb verbs[] = {
-    {"status", cmd_status, "status", "show this node's CPUs, memory, devices and who holds them"},
-    {"cpu", cmd_cpu, "cpu release|reclaim LIST", "take CPUs offline and free them, or back"},
-    {"mem", cmd_mem, "mem release|reclaim SIZE", "offline and free memory, or take it back"},
-    {"dev", cmd_dev, "dev release|reclaim BDF", "unbind a PCI device and free it, or take it back"},
-    {"boot", cmd_boot, "boot NODE --cores LIST --mem SIZE [OPTIONS]",
-     "boot a new node on CPUs, memory and devices of this one"},
-    {"log", cmd_log, "log NODE", "the last lines NODE printed on its console"},
-};
+#define MAX_ARGS 256
 
-#define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+/* ---- help ---- */
 
-/* What `mintctl COMMAND --help` prints after the usage line. */
-static const struct {
-	const char *verb;
-	const char *text;
-} command_help[] = {
-    {"status", "Show every node of the resource table (with a Mint kernel), this node's CPUs,\n"
-	       "memory ranges and PCI devices, and which node owns each of them."},
-    {"cpu", "release: take the CPUs offline and mark them free.\n"
-	    "reclaim: take free CPUs back and online them. CPU 0 is never released."},
-    {"mem", "release: offline memory blocks worth SIZE (movable blocks first, highest\n"
-	    "address first) and mark them free. reclaim: online released blocks again.\n"
-	    "SIZE must be a multiple of the memory block size (see mintctl status)."},
-    {"dev", "release: unbind the PCI function's driver, hold it with pci-stub and unload\n"
-	    "the driver's module if nothing else uses it. Refused while the device is in\n"
-	    "use (a mounted or swapped disk). reclaim: give it back to its driver."},
-    {"boot", "Boot NODE (node1 to node63) on the given CPUs, a contiguous range of SIZE\n"
-	     "memory and PCI devices, all taken from this node; needs a Mint kernel.\n"
-	     "\n"
-	     "  --cores LIST       CPUs of this node to hand over, e.g. 2,3 or 2-3\n"
-	     "  --mem SIZE         memory, e.g. 512M (a multiple of the block size)\n"
-	     "  --dev BDF          a PCI device with MSI/MSI-X, e.g. 0000:00:03.0 (repeatable)\n"
-	     "  --kernel FILE      bzImage (default /boot/vmlinuz-$(uname -r))\n"
-	     "  --initrd FILE      initramfs for the node\n"
-	     "  --append CMDLINE   added to the node's command line (console=ttyS<n> is set)\n"
-	     "  --timeout SECONDS  how long to wait for the node to run (default 300)\n"
-	     "\n"
-	     "On failure everything handed over comes back to this node."},
-    {"log", "Print the tail (about 480 bytes) of NODE's console, which a Mint node's\n"
-	    "kernel keeps in the shared resource table, also after it failed."},
-};
-
-static void command_usage(const char *verb, const char *usage_line)
+static void print_synopsis(FILE *out, const struct verb *v)
 {
-	printf("Usage: mintctl %s\n", usage_line);
-	for (size_t i = 0; i < sizeof(command_help) / sizeof(command_help[0]); i++)
-		if (!strcmp(command_help[i].verb, verb))
-			printf("\n%s\n", command_help[i].text);
-	printf("\nCommon options: --json, --socket PATH, --help\n");
+	fprintf(out, "mintctl %s%s%s", v->name, v->operands[0] ? " " : "", v->operands);
+	for (const struct cmd_option *o = v->options; o && o->name; o++)
+		fprintf(out, " [--%s%s%s]", o->name, o->argname ? " " : "",
+			o->argname ? o->argname : "");
 }
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: mintctl [--json] [--socket PATH] COMMAND [ARGS]\n\nCommands:\n");
-	for (size_t i = 0; i < NVERBS; i++)
-		fprintf(out, "  %-44s %s\n", verbs[i].synopsis, verbs[i].summary);
+	fprintf(out, "Usage: mintctl [OPTIONS] COMMAND [ARGS]\n\nCommands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "%s %s", verbs[i]->name, verbs[i]->operands);
+		fprintf(out, "  %-24s %s\n", left, verbs[i]->summary);
+	}
 	fprintf(out,
-		"\nOptions (accepted by every command):\n"
-		"  --json          machine-readable output\n"
+		"\nOptions (before or after the command):\n"
+		"  --json          print mintd's reply as JSON (the varlink interface is the schema)\n"
 		"  --socket PATH   talk to mintd at PATH (default %s)\n"
 		"  -h, --help      show help (mintctl COMMAND --help for a command)\n"
 		"  --version       show the version\n"
@@ -86,7 +52,51 @@ static void usage(FILE *out)
 		MINT_SOCKET_PATH);
 }
 
-int ctl_usage_error(const char *usage_line, const char *fmt, ...)
+static void command_help(const struct verb *v)
+{
+	printf("Usage: ");
+	print_synopsis(stdout, v);
+	printf("\n\n%c%s.\n", toupper((unsigned char)v->summary[0]), v->summary + 1);
+	if (v->help)
+		printf("\n%s\n", v->help);
+	if (v->options && v->options->name) {
+		printf("\nOptions:\n");
+		for (const struct cmd_option *o = v->options; o->name; o++) {
+			char left[48];
+
+			snprintf(left, sizeof(left), "--%s%s%s", o->name, o->argname ? " " : "",
+				 o->argname ? o->argname : "");
+			printf("  %-22s %s\n", left, o->help);
+		}
+	}
+	printf("\nCommon options: --json, --socket PATH, --help\n");
+}
+
+/* The commands whose first word is @group ("cpu" -> cpu release, cpu reclaim). */
+static void group_help(FILE *out, const char *group)
+{
+	size_t len = strlen(group);
+
+	fprintf(out, "Commands of \"%s\":\n", group);
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
+		if (!strncmp(verbs[i]->name, group, len) && verbs[i]->name[len] == ' ') {
+			fputs("  ", out);
+			print_synopsis(out, verbs[i]);
+			fputc('\n', out);
+		}
+}
+
+static bool is_group(const char *word)
+{
+	size_t len = strlen(word);
+
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
+		if (!strncmp(verbs[i]->name, word, len) && verbs[i]->name[len] == ' ')
+			return true;
+	return false;
+}
+
+int ctl_usage_error(const struct verb *v, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -94,141 +104,225 @@ int ctl_usage_error(const char *usage_line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nUsage: mintctl %s (see --help)\n", usage_line);
+	fputc('\n', stderr);
+	if (v) {
+		fputs("Usage: ", stderr);
+		print_synopsis(stderr, v);
+		fputs(" (see --help)\n", stderr);
+	}
 	return EXIT_USAGE;
 }
 
-int ctl_fail(const struct mint_error *err)
+/* ---- finding the command ---- */
+
+static const struct verb *find_verb(const char *name)
 {
-	fprintf(stderr, "mintctl: %s\n", err->msg);
-	return EXIT_FAILED;
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
+		if (!strcmp(verbs[i]->name, name))
+			return verbs[i];
+	return NULL;
 }
 
-void ctl_print_json(json_object *o)
+static int unknown_command(const char *word)
 {
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-						   JSON_C_TO_STRING_NOSLASHESCAPE));
-}
+	const char *names[ARRAY_SIZE(verbs) * 2];
+	size_t n = 0;
+	const char *best;
 
-void ctl_progress(json_object *params, void *data)
-{
-	json_object *done, *total, *step;
-	bool tty = isatty(STDERR_FILENO);
+	/* Suggest among full names and first words ("cpu"). */
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++) {
+		names[n++] = verbs[i]->name;
+		if (strchr(verbs[i]->name, ' ')) {
+			static char firsts[ARRAY_SIZE(verbs)][32];
 
-	(void)data;
-	if (!json_object_object_get_ex(params, "done", &done) ||
-	    !json_object_object_get_ex(params, "total", &total) ||
-	    !json_object_object_get_ex(params, "step", &step))
-		return;
-	fprintf(stderr, "%s[%d/%d] %s...%s", tty ? "\r\033[K" : "", json_object_get_int(done) + 1,
-		json_object_get_int(total), json_object_get_string(step), tty ? "" : "\n");
-	fflush(stderr);
-}
-
-void ctl_progress_done(struct ctl *ctl)
-{
-	if (!ctl->json && isatty(STDERR_FILENO))
-		fputs("\r\033[K", stderr);
-}
-
-int ctl_call(struct ctl *ctl, const char *method, json_object *params, mint_reply_fn progress,
-	     json_object **reply)
-{
-	struct mint_error err = {0};
-	int fd = mint_varlink_connect(ctl->socket, &err);
-	int ret;
-
-	if (fd < 0) {
-		json_object_put(params);
-		return ctl_fail(&err);
-	}
-	ret = mint_varlink_call(fd, method, params, progress != NULL, progress, ctl, reply, &err);
-	close(fd);
-	if (ret)
-		return ctl_fail(&err);
-	return EXIT_OK;
-}
-
-int ctl_parse(struct ctl *ctl, int argc, char **argv, const struct cmd_option *extra, void *data,
-	      const char *usage_line)
-{
-	struct option opts[24] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"socket", required_argument, NULL, 's'},
-	    {"help", no_argument, NULL, 'h'},
-	};
-	size_t n = 3;
-	int opt;
-
-	for (size_t i = 0; extra && extra[i].name && n < 23; i++, n++)
-		opts[n] = (struct option){extra[i].name,
-					  extra[i].has_arg ? required_argument : no_argument, NULL,
-					  1000 + (int)i};
-	opts[n] = (struct option){NULL, 0, NULL, 0};
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			ctl->json = true;
-			break;
-		case 's':
-			ctl->socket = optarg;
-			break;
-		case 'h':
-			command_usage(argv[0], usage_line);
-			return -1;
-		case '?':
-			if (optopt == 's' || optopt >= 1000)
-				ctl_usage_error(usage_line, "option %s needs a value",
-						argv[optind - 1]);
-			else if (optopt)
-				ctl_usage_error(usage_line, "unknown option -%c", optopt);
-			else
-				ctl_usage_error(usage_line, "unknown option %s", argv[optind - 1]);
-			return -2;
-		case ':':
-			ctl_usage_error(usage_line, "option %s needs a value", argv[optind - 1]);
-			return -2;
-		default:
-			if (extra[opt - 1000].handle(data, optarg))
-				return -2;
+			snprintf(firsts[i], sizeof(firsts[i]), "%.*s",
+				 (int)strcspn(verbs[i]->name, " "), verbs[i]->name);
+			names[n++] = firsts[i];
 		}
 	}
-	return optind;
+	best = mint_suggest(word, names, n);
+	if (best)
+		fprintf(stderr, "mintctl: unknown command \"%s\"; did you mean \"%s\"?\n", word,
+			best);
+	else
+		fprintf(stderr, "mintctl: unknown command \"%s\" (see mintctl --help)\n", word);
+	return EXIT_USAGE;
 }
+
+/* ---- options ---- */
+
+enum global_result { G_NONE, G_DONE, G_EXIT_OK, G_USAGE };
+
+/*
+ * A global option at argv[*i] (advancing *i past its value). G_NONE: not a
+ * global option.
+ */
+static enum global_result global_option(struct ctl *ctl, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+
+	if (!strcmp(a, "--json")) {
+		ctl->json = true;
+		return G_DONE;
+	}
+	if (!strncmp(a, "--socket=", 9)) {
+		ctl->socket = a + 9;
+		return G_DONE;
+	}
+	if (!strcmp(a, "--socket")) {
+		if (*i + 1 >= argc) {
+			ctl_usage_error(NULL, "option --socket needs a value");
+			return G_USAGE;
+		}
+		ctl->socket = argv[++*i];
+		return G_DONE;
+	}
+	if (!strcmp(a, "--version")) {
+		printf("mintctl %s\n", MINT_PKG_VERSION);
+		return G_EXIT_OK;
+	}
+	return G_NONE;
+}
+
+static bool is_help(const char *a)
+{
+	return !strcmp(a, "-h") || !strcmp(a, "--help");
+}
+
+/* A command option at argv[*i]; 0, or EXIT_USAGE after reporting. */
+static int command_option(const struct verb *v, void *data, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i] + 2, *eq = strchr(a, '=');
+	size_t len = eq ? (size_t)(eq - a) : strlen(a);
+	struct mint_error err = {0};
+	const char *value = NULL;
+
+	for (const struct cmd_option *o = v->options; o && o->name; o++) {
+		if (strlen(o->name) != len || strncmp(o->name, a, len))
+			continue;
+		if (o->argname) {
+			if (eq)
+				value = eq + 1;
+			else if (*i + 1 < argc)
+				value = argv[++*i];
+			else
+				return ctl_usage_error(v, "option --%s needs a value (%s)",
+						       o->name, o->argname);
+		} else if (eq) {
+			return ctl_usage_error(v, "option --%s takes no value", o->name);
+		}
+		if (o->handle(data, value, &err))
+			return ctl_usage_error(v, "--%s: %s", o->name, err.msg);
+		return 0;
+	}
+	return ctl_usage_error(v, "unknown option %s", argv[*i]);
+}
+
+/* ---- main ---- */
 
 int main(int argc, char **argv)
 {
 	struct ctl ctl = {.socket = MINT_SOCKET_PATH};
-	int i = 1;
+	char *words[MAX_ARGS], name[64];
+	const struct verb *v = NULL;
+	int nwords = 0, first_operand = 0, ret;
+	bool help = false, options_done = false;
+	void *data;
 
-	/* Options before the command; the command parses the rest (options may follow it too). */
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			ctl.json = true;
-		} else if (!strcmp(argv[i], "--socket") && i + 1 < argc) {
-			ctl.socket = argv[++i];
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
+	if (argc > MAX_ARGS)
+		return ctl_usage_error(NULL, "too many arguments (at most %d)", MAX_ARGS - 1);
+	/* Pass 1: global options anywhere, the rest in order. */
+	for (int i = 1; i < argc; i++) {
+		if (!options_done && !strcmp(argv[i], "--")) {
+			options_done = true;
+			words[nwords++] = argv[i];
+			continue;
+		}
+		if (!options_done && is_help(argv[i])) {
+			help = true;
+			continue;
+		}
+		switch (options_done ? G_NONE : global_option(&ctl, argc, argv, &i)) {
+		case G_DONE:
+			continue;
+		case G_EXIT_OK:
 			return EXIT_OK;
-		} else if (!strcmp(argv[i], "--version")) {
-			printf("mintctl %s\n", MINT_PKG_VERSION);
-			return EXIT_OK;
-		} else {
-			fprintf(stderr, "mintctl: unknown option %s\n", argv[i]);
-			usage(stderr);
+		case G_USAGE:
 			return EXIT_USAGE;
+		case G_NONE:
+			words[nwords++] = argv[i];
 		}
 	}
-	if (i >= argc) {
-		usage(stderr);
-		return EXIT_USAGE;
+	/* The command: the first word that is not an option, and the next word for groups. */
+	while (first_operand < nwords && words[first_operand][0] == '-' &&
+	       strcmp(words[first_operand], "--"))
+		first_operand++;
+	if (first_operand >= nwords || !strcmp(words[first_operand], "--")) {
+		if (first_operand < nwords || !help)
+			return usage(stderr), EXIT_USAGE;
+		usage(stdout);
+		return EXIT_OK;
 	}
-	for (size_t v = 0; v < NVERBS; v++)
-		if (!strcmp(verbs[v].name, argv[i]))
-			return verbs[v].run(&ctl, argc - i, argv + i);
-	fprintf(stderr, "mintctl: unknown command \"%s\"\n", argv[i]);
-	usage(stderr);
-	return EXIT_USAGE;
+	if (first_operand > 0)
+		return ctl_usage_error(NULL, "unknown option %s before the command",
+				       words[0]);
+	if (is_group(words[0])) {
+		if (nwords < 2 || words[1][0] == '-') {
+			if (help) {
+				group_help(stdout, words[0]);
+				return EXIT_OK;
+			}
+			fprintf(stderr, "mintctl: \"%s\" needs an action\n", words[0]);
+			group_help(stderr, words[0]);
+			return EXIT_USAGE;
+		}
+		snprintf(name, sizeof(name), "%s %s", words[0], words[1]);
+		v = find_verb(name);
+		if (!v)
+			return unknown_command(name);
+		first_operand = 2;
+	} else {
+		v = find_verb(words[0]);
+		if (!v)
+			return unknown_command(words[0]);
+		first_operand = 1;
+	}
+	if (help) {
+		command_help(v);
+		return EXIT_OK;
+	}
+	/* Pass 2: the command's options and operands. */
+	data = calloc(1, v->data_size ? v->data_size : 1);
+	if (!data)
+		return ctl_usage_error(NULL, "out of memory");
+	{
+		char *operands[MAX_ARGS];
+		int n = 0;
+
+		options_done = false;
+		for (int i = first_operand; i < nwords; i++) {
+			if (!options_done && !strcmp(words[i], "--")) {
+				options_done = true;
+			} else if (!options_done && words[i][0] == '-' && words[i][1]) {
+				if (words[i][1] != '-' ||
+				    command_option(v, data, nwords, words, &i)) {
+					if (words[i][1] != '-')
+						ctl_usage_error(v, "unknown option %s", words[i]);
+					free(data);
+					return EXIT_USAGE;
+				}
+			} else {
+				operands[n++] = words[i];
+			}
+		}
+		if (n < v->min_operands)
+			ret = ctl_usage_error(v, "missing %s", v->operands);
+		else if (n > v->max_operands)
+			ret = ctl_usage_error(v, "unexpected argument \"%s\"",
+					      operands[v->max_operands]);
+		else
+			ret = v->run(&ctl, operands, n, data);
+	}
+	free(data);
+	return ret;
 }

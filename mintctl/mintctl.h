@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* What every mintctl command shares: options, the connection to mintd, exit codes. */
+/*
+ * What every mintctl command shares: the verb table's entry type, global
+ * options, the connection to mintd, output helpers and exit codes.
+ *
+ * Adding a command: a `const struct verb` next to its run function (cmd_*.c)
+ * and one line in the table in main.c.
+ */
 #ifndef MINTCTL_H
 #define MINTCTL_H
 
@@ -11,27 +17,41 @@
 
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
+/* Global options, accepted before or after the command. */
 struct ctl {
 	bool json;
 	const char *socket;
 };
 
-/*
- * Parse a command's options: --json, --socket and --help are common to all;
- * @extra (may be NULL) handles the command's own options and returns 0, or
- * EXIT_USAGE after printing why. Returns the index of the first operand, or
- * -1 after printing help (exit 0), or -2 on bad usage (exit 2).
- */
+/* A command's own option: handle() stores @arg in the command's data, or reports a usage error. */
 struct cmd_option {
-	const char *name; /* long name without "--" */
-	bool has_arg;
-	int (*handle)(void *data, const char *arg);
+	const char *name;    /* long name without "--" */
+	const char *argname; /* "LIST" for an option with a value, NULL for a flag */
+	const char *help;
+	int (*handle)(void *data, const char *arg, struct mint_error *err);
 };
-int ctl_parse(struct ctl *ctl, int argc, char **argv, const struct cmd_option *extra, void *data,
-	      const char *usage);
 
-/* Report a usage error: "mintctl: <msg>" plus a hint; returns EXIT_USAGE. */
-int ctl_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+struct verb {
+	const char *name;     /* "status", "cpu release" */
+	const char *operands; /* synopsis of the operands: "LIST", "" */
+	const char *summary;  /* one line for the command list */
+	const char *help;     /* more text for `mintctl COMMAND --help`, may be NULL */
+	int min_operands, max_operands;
+	const struct cmd_option *options; /* terminated by an entry without name; may be NULL */
+	size_t data_size;		  /* the command's option state, zeroed before parsing */
+	int (*run)(struct ctl *ctl, char **operands, int n, void *data);
+};
+
+/* Commands (cmd_*.c). */
+extern const struct verb verb_status, verb_log;
+extern const struct verb verb_cpu_release, verb_cpu_reclaim;
+extern const struct verb verb_mem_release, verb_mem_reclaim;
+extern const struct verb verb_dev_release, verb_dev_reclaim;
+extern const struct verb verb_boot;
+
+/* Report a usage error for @v: "mintctl: <msg>" plus its synopsis; returns EXIT_USAGE. */
+int ctl_usage_error(const struct verb *v, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Report a failed operation; returns EXIT_FAILED. */
 int ctl_fail(const struct mint_error *err);
 
@@ -45,20 +65,18 @@ int ctl_call(struct ctl *ctl, const char *method, json_object *params, mint_repl
 /*
  * Progress replies of long operations ({done, total, step}) as "[2/5] step..."
  * on stderr: rewritten in place on a terminal, one line each otherwise.
+ * Pass it to ctl_call() unless --json; call ctl_progress_done() afterwards.
  */
 void ctl_progress(json_object *params, void *data);
-/* Clear the progress line on a terminal. */
 void ctl_progress_done(struct ctl *ctl);
 
-/* Print a reply as JSON (for --json). */
+/* Print mintd's reply as it came, for --json: numbers stay numbers, lists lists. */
 void ctl_print_json(json_object *o);
 
-/* Commands. */
-int cmd_status(struct ctl *ctl, int argc, char **argv);
-int cmd_cpu(struct ctl *ctl, int argc, char **argv);
-int cmd_mem(struct ctl *ctl, int argc, char **argv);
-int cmd_dev(struct ctl *ctl, int argc, char **argv);
-int cmd_boot(struct ctl *ctl, int argc, char **argv);
-int cmd_log(struct ctl *ctl, int argc, char **argv);
+/* Members of a reply, with defaults for absent ones. */
+const char *ctl_str(json_object *o, const char *key);
+int64_t ctl_int(json_object *o, const char *key);
+bool ctl_bool(json_object *o, const char *key);
+json_object *ctl_member(json_object *o, const char *key);
 
 #endif

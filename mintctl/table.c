@@ -67,39 +67,3 @@ void table_print(const struct table *t, FILE *out)
 		fputc('\n', out);
 	}
 }
-
-static json_object *cell_json(const struct column *col, const char *v)
-{
-	switch (col->type) {
-	case COL_INT:
-		return json_object_new_int64(strtoll(v, NULL, 0));
-	case COL_BOOL:
-		return json_object_new_boolean(!strcmp(v, "yes"));
-	default:
-		return json_object_new_string(v);
-	}
-}
-
-json_object *table_json(const struct table *t)
-{
-	json_object *arr = json_object_new_array();
-	char key[64];
-
-	for (size_t r = 0; r < t->nrows; r++) {
-		json_object *o = json_object_new_object();
-
-		for (size_t c = 0; c < t->ncols; c++) {
-			size_t i;
-
-			for (i = 0; t->cols[c].name[i] && i + 1 < sizeof(key); i++)
-				key[i] = t->cols[c].name[i] == ' '
-					     ? '_'
-					     : (char)tolower((unsigned char)t->cols[c].name[i]);
-			key[i] = '\0';
-			json_object_object_add(o, key,
-					       cell_json(&t->cols[c], t->cells[r * t->ncols + c]));
-		}
-		json_object_array_add(arr, o);
-	}
-	return arr;
-}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Output tables: the same rows print as aligned columns for people or as a
- * JSON array of objects (keys from the column names) for --json.
+ * Output tables: rows of text printed as aligned columns for people (--json prints
+ * mintd's reply instead).
  */
 #ifndef MINTCTL_TABLE_H
 #define MINTCTL_TABLE_H
@@ -28,6 +28,5 @@ void table_free(struct table *t);
 /* Add a row of ncols printf-formatted strings (each argument one cell, already text). */
 void table_add(struct table *t, ...);
 void table_print(const struct table *t, FILE *out);
-json_object *table_json(const struct table *t);
 
 #endif

@@ -35,6 +35,7 @@ int mintd_save_state(struct mintd *d, struct mint_error *err)
 
 int mintd_init(struct mintd *d, struct mint_error *err)
 {
+	struct mint_error state_err = {0};
 	char path[PATH_MAX];
 
 	d->dev.fd = -1;
@@ -46,10 +47,8 @@ int mintd_init(struct mintd *d, struct mint_error *err)
 		d->self = (int)d->dev.info.node_id;
 		log_msg(LOG_INFO, "Mint kernel: this is node%d", d->self);
 	}
-	if (mint_state_load(d->state_dir, &d->state, err)) {
-		mintd_warn(d, "%s; starting with an empty state", err->msg);
-		mint_error_clear(err);
-	}
+	if (mint_state_load(d->state_dir, &d->state, &state_err))
+		mintd_warn(d, "%s; starting with an empty state", state_err.msg);
 	/* APIC IDs of CPUs that are offline now are known only from earlier runs. */
 	memcpy(d->apic_cache, d->state.apic_ids, sizeof(d->apic_cache));
 	ops_reconcile(d);

@@ -83,7 +83,7 @@ static const struct param_spec mem_params[] = {
     PARAM("bytes", PARAM_INT, false, struct mem_args, bytes, param_bytes),
 };
 
-#define MEM_RETURNS "(bytes: int, blocks: []int, done: ?int, total: ?int, step: ?string)"
+#define MEM_RETURNS "(bytes: ?int, blocks: ?[]int, done: ?int, total: ?int, step: ?string)"
 
 static void mem_method(struct call *c, const struct mem_args *a, bool release)
 {
@@ -128,7 +128,7 @@ const struct method method_release_memory = {
     .name = "ReleaseMemory",
     .doc = "Offline memory blocks worth bytes (movable blocks first, highest address\n"
 	   "first) and mark them free. Called with \"more\", progress replies carry done,\n"
-	   "total and the step before the final reply.",
+	   "total and step; the final reply carries bytes and the block numbers.",
     .params = mem_params,
     .nparams = 1,
     .returns = MEM_RETURNS,

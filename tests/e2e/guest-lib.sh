@@ -220,3 +220,10 @@ stop_mintd() {
 e2e_section() {
 	printf -- '---- %s ----\n' "$1"
 }
+
+# status_is JQ-FILTER: true when the filter holds for `mintctl status --json`
+# (jq -e: the last output is neither false nor null). E.g.
+#   check "CPU 3 is free" status_is '.cpus[] | select(.id == 3) | .owner == "free"'
+status_is() {
+	mintctl status --json | jq -e "$1" >/dev/null
+}

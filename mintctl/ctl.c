@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Talking to mintd and printing what it says. */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "mintctl.h"
+
+int ctl_fail(const struct mint_error *err)
+{
+	fprintf(stderr, "mintctl: %s\n", err->msg);
+	return EXIT_FAILED;
+}
+
+void ctl_print_json(json_object *o)
+{
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						   JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+void ctl_progress(json_object *params, void *data)
+{
+	json_object *step = ctl_member(params, "step");
+	bool tty = isatty(STDERR_FILENO);
+
+	(void)data;
+	if (!step)
+		return;
+	fprintf(stderr, "%s[%d/%d] %s...%s", tty ? "\r\033[K" : "", (int)ctl_int(params, "done") + 1,
+		(int)ctl_int(params, "total"), json_object_get_string(step), tty ? "" : "\n");
+	fflush(stderr);
+}
+
+void ctl_progress_done(struct ctl *ctl)
+{
+	if (!ctl->json && isatty(STDERR_FILENO))
+		fputs("\r\033[K", stderr);
+}
+
+int ctl_call(struct ctl *ctl, const char *method, json_object *params, mint_reply_fn progress,
+	     json_object **reply)
+{
+	struct mint_error err = {0};
+	int fd = mint_varlink_connect(ctl->socket, &err);
+	int ret;
+
+	if (fd < 0) {
+		json_object_put(params);
+		return ctl_fail(&err);
+	}
+	ret = mint_varlink_call(fd, method, params, progress != NULL, progress, ctl, reply, &err);
+	close(fd);
+	ctl_progress_done(ctl);
+	if (ret)
+		return ctl_fail(&err);
+	return EXIT_OK;
+}
+
+json_object *ctl_member(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+const char *ctl_str(json_object *o, const char *key)
+{
+	json_object *v = ctl_member(o, key);
+
+	return v ? json_object_get_string(v) : "";
+}
+
+int64_t ctl_int(json_object *o, const char *key)
+{
+	json_object *v = ctl_member(o, key);
+
+	return v ? json_object_get_int64(v) : 0;
+}
+
+bool ctl_bool(json_object *o, const char *key)
+{
+	json_object *v = ctl_member(o, key);
+
+	return v && json_object_get_boolean(v);
+}
