@@ -11,6 +11,7 @@
 #include "log.h"
 #include "mintd.h"
 #include "server.h"
+#include "service.h"
 #include "sysroot.h"
 #include "varlink.h"
 
@@ -26,6 +27,7 @@ static void usage(FILE *out)
 	    "  -s, --socket PATH     listen on PATH (default %s; ignored under socket activation)\n"
 	    "  -d, --state-dir DIR   keep saved state in DIR (default %s)\n"
 	    "      --sysroot DIR     find /sys, /proc and /dev below DIR (for tests)\n"
+	    "      --describe        print the varlink interface description and exit\n"
 	    "  -h, --help            show this help\n"
 	    "  -V, --version         show the version\n",
 	    MINT_INTERFACE, MINT_SOCKET_PATH, MINTD_STATE_DIR);
@@ -37,6 +39,7 @@ static int parse_args(int argc, char **argv, struct mintd *d)
 	    {"socket", required_argument, NULL, 's'},
 	    {"state-dir", required_argument, NULL, 'd'},
 	    {"sysroot", required_argument, NULL, 'r'},
+	    {"describe", no_argument, NULL, 'D'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -63,6 +66,13 @@ static int parse_args(int argc, char **argv, struct mintd *d)
 		case 'h':
 			usage(stdout);
 			exit(0);
+		case 'D': {
+			char *text = service_description();
+
+			fputs(text ? text : "", stdout);
+			free(text);
+			exit(text ? 0 : 1);
+		}
 		case 'V':
 			printf("mintd %s\n", MINT_PKG_VERSION);
 			exit(0);

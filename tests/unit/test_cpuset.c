@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "cpuset.h"
+#include "util.h"
 
 static void test_empty(void **state)
 {
@@ -66,14 +67,14 @@ static void test_next(void **state)
 	size_t i = 0;
 
 	mint_cpuset_clear(&s);
-	for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++)
+	for (size_t k = 0; k < ARRAY_SIZE(want); k++)
 		mint_cpuset_add(&s, (unsigned)want[k]);
 	for (int c = mint_cpuset_next(&s, 0); c >= 0; c = mint_cpuset_next(&s, (unsigned)c + 1)) {
-		assert_true(i < sizeof(want) / sizeof(want[0]));
+		assert_true(i < ARRAY_SIZE(want));
 		assert_int_equal(c, want[i]);
 		i++;
 	}
-	assert_int_equal(i, sizeof(want) / sizeof(want[0]));
+	assert_int_equal(i, ARRAY_SIZE(want));
 	assert_int_equal(mint_cpuset_next(&s, 3), 63);
 	assert_int_equal(mint_cpuset_next(&s, 64), 64);
 	assert_int_equal(mint_cpuset_next(&s, 65), 200);

@@ -10,7 +10,7 @@
 
 #include "model.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "util.h"
 #define M	      (UINT64_C(1) << 20)
 #define BLOCK	      (128 * M)
 #define FREE	      MINT_FREE

@@ -9,7 +9,7 @@
 
 #include "parse.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "util.h"
 
 /* Fail with both strings shown when @msg does not contain @part. */
 #define assert_msg_contains(msg, part)                                                             \
