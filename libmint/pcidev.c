@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <limits.h>
 #include <pci/pci.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -193,6 +194,8 @@ static void quiet_pci_msg(char *msg, ...)
  */
 static jmp_buf pci_error_jump;
 static char pci_error_text[160];
+/* libpci's error path above is process-wide: one scan at a time. */
+static pthread_mutex_t pci_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static _Noreturn void pci_error(char *msg, ...)
 {
@@ -223,9 +226,11 @@ static struct pci_access *names_db(void)
 
 void mint_pci_cleanup(void)
 {
+	pthread_mutex_lock(&pci_lock);
 	if (names_pacc)
 		pci_cleanup(names_pacc);
 	names_pacc = NULL;
+	pthread_mutex_unlock(&pci_lock);
 }
 
 static void fill_pcidev(struct pci_dev *pd, bool names, struct mint_pcidev *d)
@@ -247,7 +252,7 @@ static void fill_pcidev(struct pci_dev *pd, bool names, struct mint_pcidev *d)
 	mint_pci_in_use(&d->bdf, d->in_use, sizeof(d->in_use));
 }
 
-int mint_pci_scan(struct mint_model *m, bool names, struct mint_error *err)
+static int scan_locked(struct mint_model *m, bool names, struct mint_error *err)
 {
 	struct pci_access *pacc = pci_alloc();
 	int ret = 0;
@@ -278,6 +283,16 @@ int mint_pci_scan(struct mint_model *m, bool names, struct mint_error *err)
 			ret = mint_fail(err, MINT_E_SYSTEM, "out of memory");
 	}
 	pci_cleanup(pacc);
+	return ret;
+}
+
+int mint_pci_scan(struct mint_model *m, bool names, struct mint_error *err)
+{
+	int ret;
+
+	pthread_mutex_lock(&pci_lock);
+	ret = scan_locked(m, names, err);
+	pthread_mutex_unlock(&pci_lock);
 	return ret;
 }
 

@@ -26,7 +26,7 @@ static int cpus_call(struct ctl *ctl, const struct verb *v, const char *method, 
 	for (int c = mint_cpuset_next(&set, 0); c >= 0; c = mint_cpuset_next(&set, (unsigned)c + 1))
 		json_object_array_add(arr, json_object_new_int(c));
 	json_object_object_add(params, "cpus", arr);
-	ret = ctl_call(ctl, method, params, NULL, &reply);
+	ret = ctl_call(ctl, method, params, ctl->json ? NULL : ctl_progress, &reply);
 	if (ret)
 		return ret;
 	mint_cpuset_format(&set, list, sizeof(list));
@@ -185,7 +185,7 @@ static int dev_call(struct ctl *ctl, const struct verb *v, const char *method, c
 	mint_format_bdf(&bdf, addr);
 	params = json_object_new_object();
 	json_object_object_add(params, "address", json_object_new_string(addr));
-	ret = ctl_call(ctl, method, params, NULL, &reply);
+	ret = ctl_call(ctl, method, params, ctl->json ? NULL : ctl_progress, &reply);
 	if (ret)
 		return ret;
 	if (ctl->json)

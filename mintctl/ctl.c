@@ -25,8 +25,13 @@ void ctl_progress(json_object *params, void *data)
 	(void)data;
 	if (!step)
 		return;
-	fprintf(stderr, "%s[%d/%d] %s...%s", tty ? "\r\033[K" : "", (int)ctl_int(params, "done") + 1,
-		(int)ctl_int(params, "total"), json_object_get_string(step), tty ? "" : "\n");
+	if (ctl_int(params, "total") > 0)
+		fprintf(stderr, "%s[%d/%d] %s...%s", tty ? "\r\033[K" : "",
+			(int)ctl_int(params, "done") + 1, (int)ctl_int(params, "total"),
+			json_object_get_string(step), tty ? "" : "\n");
+	else /* not a step of the plan: e.g. waiting for another operation */
+		fprintf(stderr, "%s%s...%s", tty ? "\r\033[K" : "", json_object_get_string(step),
+			tty ? "" : "\n");
 	fflush(stderr);
 }
 

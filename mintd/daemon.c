@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The daemon's life: start-up (which node, saved state, reconciliation) and shared helpers. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -10,6 +15,7 @@
 #include "ops.h"
 #include "pcidev.h"
 #include "sysroot.h"
+#include "util.h"
 
 void mintd_warn(struct mintd *d, const char *fmt, ...)
 {
@@ -20,17 +26,90 @@ void mintd_warn(struct mintd *d, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	log_msg(LOG_WARNING, "%s", msg);
+	pthread_mutex_lock(&d->lock);
 	if (d->nwarnings < MINTD_MAX_WARNINGS)
 		memcpy(d->warnings[d->nwarnings++], msg, sizeof(msg));
+	pthread_mutex_unlock(&d->lock);
 }
 
 int mintd_save_state(struct mintd *d, struct mint_error *err)
 {
+	struct mint_error local = {0};
+	int ret;
+
+	if (!err)
+		err = &local;
+	pthread_mutex_lock(&d->lock);
 	memcpy(d->state.apic_ids, d->apic_cache, sizeof(d->state.apic_ids));
-	if (!mint_state_save(d->state_dir, &d->state, err))
-		return 0;
-	log_msg(LOG_ERR, "%s", err->msg);
-	return -1;
+	ret = mint_state_save(d->state_dir, &d->state, err);
+	pthread_mutex_unlock(&d->lock);
+	if (ret)
+		log_msg(LOG_ERR, "%s", err->msg);
+	return ret;
+}
+
+struct mint_state *mintd_state_begin(struct mintd *d, struct mint_error *err)
+{
+	struct mint_state *saved = malloc(sizeof(*saved));
+
+	if (!saved) {
+		mint_fail(err, MINT_E_SYSTEM, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_lock(&d->lock);
+	*saved = d->state;
+	return saved;
+}
+
+int mintd_state_commit(struct mintd *d, struct mint_state *saved, struct mint_error *err)
+{
+	struct mint_error local = {0};
+	int ret;
+
+	if (!err)
+		err = &local;
+	memcpy(d->state.apic_ids, d->apic_cache, sizeof(d->state.apic_ids));
+	ret = mint_state_save(d->state_dir, &d->state, err);
+	if (ret) {
+		/* Without a record of it the change would be forgotten: the caller undoes it. */
+		d->state = *saved;
+		log_msg(LOG_ERR, "%s", err->msg);
+	}
+	pthread_mutex_unlock(&d->lock);
+	free(saved);
+	return ret;
+}
+
+int mintd_lock_instance(struct mintd *d, struct mint_error *err)
+{
+	char path[PATH_MAX], pid[32] = "";
+	int fd;
+
+	if (!mint_fmt(path, sizeof(path), "%s/mintd.lock", d->state_dir))
+		return mint_fail(err, MINT_E_INVALID, "state directory %s: path too long",
+				 d->state_dir);
+	if (mkdir(d->state_dir, 0755) && errno != EEXIST)
+		return mint_fail_errno(err, MINT_E_SYSTEM, errno, "cannot create %s: %s",
+				       d->state_dir, strerror(errno));
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return mint_fail_errno(err, MINT_E_SYSTEM, errno, "cannot open %s: %s", path,
+				       strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
+
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		close(fd);
+		return mint_fail(err, MINT_E_BUSY,
+				 "another mintd%s%s is already running on this node (it holds %s)",
+				 pid[0] ? " with pid " : "", pid, path);
+	}
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) || pwrite(fd, pid, strlen(pid), 0) < 0)
+		log_msg(LOG_WARNING, "cannot write the pid into %s: %m", path);
+	d->lock_fd = fd;
+	return 0;
 }
 
 int mintd_init(struct mintd *d, struct mint_error *err)
@@ -39,6 +118,8 @@ int mintd_init(struct mintd *d, struct mint_error *err)
 	char path[PATH_MAX];
 
 	d->dev.fd = -1;
+	pthread_mutex_init(&d->lock, NULL);
+	pthread_mutex_init(&d->op_lock, NULL);
 	mint_state_init(&d->state);
 	if (access(mint_path(path, MINT_DEV_PATH), F_OK) == 0) {
 		if (mint_dev_open(&d->dev, err))
@@ -57,6 +138,8 @@ int mintd_init(struct mintd *d, struct mint_error *err)
 
 void mintd_fini(struct mintd *d)
 {
+	if (d->lock_fd > 0)
+		close(d->lock_fd);
 	mint_pci_cleanup();
 	if (d->mint_kernel)
 		mint_dev_close(&d->dev);

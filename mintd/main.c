@@ -100,6 +100,11 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &d))
 		return 2;
 	log_init();
+	if (mintd_lock_instance(&d, &err)) {
+		log_msg(LOG_ERR, "%s", err.msg);
+		fprintf(stderr, "mintd: %s\n", err.msg);
+		return 1;
+	}
 	if (mintd_init(&d, &err)) {
 		log_msg(LOG_ERR, "%s", err.msg);
 		return 1;

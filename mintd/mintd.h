@@ -7,6 +7,7 @@
 #ifndef MINTD_H
 #define MINTD_H
 
+#include <pthread.h>
 #include <stdbool.h>
 
 #include "cpuset.h"
@@ -18,6 +19,13 @@
 #define MINTD_MAX_WARNINGS 32
 #define MINTD_WARNING_LEN  256
 
+/*
+ * Threads: the server loop reads requests and runs each call in a thread of
+ * its own (server.c). Calls that change the machine run one at a time under
+ * op_lock; everything below marked [lock] is read and written under lock,
+ * which is only ever held briefly (never across sysfs writes or waits).
+ * Lock order: op_lock before lock.
+ */
 struct mintd {
 	const char *socket_path;
 	const char *state_dir;
@@ -25,10 +33,15 @@ struct mintd {
 	bool mint_kernel;      /* the running kernel offers /dev/mint */
 	bool socket_activated; /* the listening socket came from systemd */
 	struct mint_dev dev;   /* /dev/mint and the resource table, when mint_kernel */
-	struct mint_state state;
-	int apic_cache[MINT_CPUSET_MAX]; /* APIC ID per logical CPU, -1: unknown */
-	size_t nwarnings;
+	pthread_mutex_t lock;
+	struct mint_state state;	 /* [lock] what this node released */
+	int apic_cache[MINT_CPUSET_MAX]; /* [lock] APIC ID per logical CPU, -1: unknown */
+	size_t nwarnings;		 /* [lock] */
 	char warnings[MINTD_MAX_WARNINGS][MINTD_WARNING_LEN];
+	pthread_mutex_t op_lock; /* held by the one call that changes the machine */
+	char op_desc[128];	 /* [lock] that call, for callers that wait */
+	long long op_since_ms;	 /* [lock] when it started */
+	int lock_fd;		 /* the single-instance lock, held for mintd's life */
 };
 
 /*
@@ -42,7 +55,26 @@ void mintd_fini(struct mintd *d);
 /* Log a warning and keep it for `mintctl status`. */
 void mintd_warn(struct mintd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Save the state (with the APIC IDs learned so far); logs and fills @err on failure. */
+/*
+ * Save the state (with the APIC IDs learned so far); logs and fills @err on
+ * failure. Takes d->lock.
+ */
 int mintd_save_state(struct mintd *d, struct mint_error *err);
+
+/*
+ * Changing d->state (only the holder of op_lock does, so it may read d->state
+ * without d->lock): begin takes d->lock and returns a copy for the rollback
+ * (NULL: out of memory, lock not taken); commit saves the changed state and
+ * releases the lock, or restores the copy when it cannot be saved (-1, @err).
+ */
+struct mint_state *mintd_state_begin(struct mintd *d, struct mint_error *err);
+int mintd_state_commit(struct mintd *d, struct mint_state *saved, struct mint_error *err);
+
+/*
+ * Take the single-instance lock (a file lock in the state directory, held until
+ * exit, so it cannot go stale): a second mintd on the node fails with a message
+ * naming the running one.
+ */
+int mintd_lock_instance(struct mintd *d, struct mint_error *err);
 
 #endif

@@ -60,12 +60,12 @@ static int pick_cpus(struct boot_job *j, const struct mint_model *m, struct mint
 		if (j->ncpus >= MINT_NODE_MAX_CPUS)
 			return mint_fail(err, MINT_E_INVALID, "a node can have at most %d CPUs",
 					 MINT_NODE_MAX_CPUS);
-		if (j->d->apic_cache[c] < 0)
+		if (mint_model_cpu(m, (unsigned)c)->apic_id < 0)
 			return mint_fail(
 			    err, MINT_E_STATE,
 			    "the APIC ID of CPU %d is unknown (it was never online here)", c);
 		j->cpus[j->ncpus] = (unsigned)c;
-		j->spec.apic_ids[j->ncpus++] = (uint32_t)j->d->apic_cache[c];
+		j->spec.apic_ids[j->ncpus++] = (uint32_t)mint_model_cpu(m, (unsigned)c)->apic_id;
 	}
 	j->spec.nr_cpus = (unsigned)j->ncpus;
 	return 0;

@@ -22,24 +22,29 @@ static int run_cpu_plan(struct mintd *d, const struct mint_cpuset *cpus, bool re
 {
 	struct table_res *res = calloc(MINT_CPUSET_MAX, sizeof(*res));
 	unsigned *ids = calloc(MINT_CPUSET_MAX, sizeof(*ids)); /* the steps' contexts */
+	int *apic = calloc(MINT_CPUSET_MAX, sizeof(*apic));
 	struct mint_plan plan;
 	char what[32];
-	int ret = res && ids ? 0 : -1;
+	int ret = res && ids && apic ? 0 : -1;
 
 	mint_plan_init(&plan);
+	pthread_mutex_lock(&d->lock);
+	for (int c = 0; apic && c < MINT_CPUSET_MAX; c++)
+		apic[c] = d->apic_cache[c];
+	pthread_mutex_unlock(&d->lock);
 	for (int c = mint_cpuset_next(cpus, 0); c >= 0 && !ret; c = mint_cpuset_next(cpus, c + 1)) {
 		snprintf(what, sizeof(what), "CPU %d", c);
 		ids[c] = (unsigned)c;
 		if (!release)
 			ret |= ops_add_table_step(d, &plan, &res[c], MINT_RES_CPU,
-					      (uint64_t)d->apic_cache[c], false, what);
+					      (uint64_t)apic[c], false, what);
 		ret |= release ? mint_plan_add(&plan, ops_cpu_offline, ops_cpu_online, &ids[c],
 					       "offline CPU %d", c)
 			       : mint_plan_add(&plan, ops_cpu_online, ops_cpu_offline, &ids[c],
 					       "online CPU %d", c);
 		if (release)
 			ret |= ops_add_table_step(d, &plan, &res[c], MINT_RES_CPU,
-					      (uint64_t)d->apic_cache[c], true, what);
+					      (uint64_t)apic[c], true, what);
 	}
 	if (ret)
 		ret = mint_fail(err, MINT_E_SYSTEM, "out of memory");
@@ -48,14 +53,15 @@ static int run_cpu_plan(struct mintd *d, const struct mint_cpuset *cpus, bool re
 	mint_plan_free(&plan);
 	free(res);
 	free(ids);
+	free(apic);
 	return ret;
 }
 
 static int change_cpus(struct mintd *d, const struct mint_cpuset *cpus, bool release,
 		       struct mint_error *err)
 {
+	struct mint_state *saved;
 	struct mint_model m;
-	struct mint_state saved = d->state;
 	int ret;
 
 	if (ops_scan(d, MODEL_CPUS, &m, err))
@@ -65,15 +71,17 @@ static int change_cpus(struct mintd *d, const struct mint_cpuset *cpus, bool rel
 	mint_model_free(&m);
 	if (ret || run_cpu_plan(d, cpus, release, err))
 		return -1;
-	for (int c = mint_cpuset_next(cpus, 0); c >= 0; c = mint_cpuset_next(cpus, c + 1)) {
-		if (release)
-			mint_cpuset_add(&d->state.cpus, (unsigned)c);
-		else
-			mint_cpuset_del(&d->state.cpus, (unsigned)c);
+	saved = mintd_state_begin(d, err);
+	if (saved) {
+		for (int c = mint_cpuset_next(cpus, 0); c >= 0; c = mint_cpuset_next(cpus, c + 1)) {
+			if (release)
+				mint_cpuset_add(&d->state.cpus, (unsigned)c);
+			else
+				mint_cpuset_del(&d->state.cpus, (unsigned)c);
+		}
 	}
-	if (mintd_save_state(d, err)) {
+	if (!saved || mintd_state_commit(d, saved, err)) {
 		/* Without a record of it the change would be forgotten: undo it. */
-		d->state = saved;
 		run_cpu_plan(d, cpus, !release, NULL);
 		return -1;
 	}

@@ -2,7 +2,25 @@
 /* Releasing a PCI function (unbind, pci-stub, unload the module, free it) and reclaiming it. */
 #include "ops.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+/* Remember a release (0), or fail when it cannot be saved (-1). */
+static int record_release(struct mintd *d, const struct mint_pci_release *res,
+			  struct mint_error *err)
+{
+	struct mint_state *saved = mintd_state_begin(d, err);
+
+	if (!saved)
+		return -1;
+	if (mint_state_add_dev(&d->state, res)) {
+		pthread_mutex_unlock(&d->lock);
+		free(saved);
+		return mint_fail(err, MINT_E_SYSTEM, "too many released devices (at most %d)",
+				 MINT_STATE_MAX_DEVS);
+	}
+	return mintd_state_commit(d, saved, err);
+}
 
 int ops_release_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci_release *res,
 		    struct mint_error *err)
@@ -24,8 +42,7 @@ int ops_release_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci
 	mint_model_free(&m);
 	if (!ret)
 		ret = mint_plan_run(&plan, NULL, NULL, err);
-	if (!ret && (mint_state_add_dev(&d->state, res) || mintd_save_state(d, err))) {
-		mint_state_del_dev(&d->state, bdf);
+	if (!ret && record_release(d, res, err)) {
 		plan.done = plan.n;
 		mint_plan_free(&plan);
 		mint_plan_init(&plan);
@@ -33,8 +50,6 @@ int ops_release_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci
 			       "the PCI device");
 		mint_pci_plan_reclaim(&plan, res, NULL);
 		mint_plan_run(&plan, NULL, NULL, NULL);
-		if (!err->msg[0])
-			mint_fail(err, MINT_E_SYSTEM, "too many released devices");
 		ret = -1;
 	}
 	mint_plan_free(&plan);
@@ -44,6 +59,7 @@ int ops_release_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci
 int ops_reclaim_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci_release *res,
 		    struct mint_error *err)
 {
+	struct mint_state *saved;
 	struct table_res tr;
 	struct mint_plan plan;
 	struct mint_model m;
@@ -66,10 +82,9 @@ int ops_reclaim_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci
 	mint_plan_free(&plan);
 	if (ret)
 		return -1;
-	mint_state_del_dev(&d->state, bdf);
-	if (mintd_save_state(d, err)) {
-		mint_state_add_dev(&d->state, res);
+	saved = mintd_state_begin(d, err);
+	if (!saved)
 		return -1;
-	}
-	return 0;
+	mint_state_del_dev(&d->state, bdf);
+	return mintd_state_commit(d, saved, err);
 }

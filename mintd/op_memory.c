@@ -159,7 +159,7 @@ static int change_mem(struct mintd *d, uint64_t bytes, bool release, mint_plan_p
 	size_t idx[MINT_STATE_MAX_MEM];
 	unsigned *cand = calloc(MINT_STATE_MAX_MEM, sizeof(*cand));
 	struct mem_candidates cands = {.blocks = cand};
-	struct mint_state saved = d->state;
+	struct mint_state *saved;
 	struct mint_model m;
 	int ret;
 
@@ -186,14 +186,14 @@ static int change_mem(struct mintd *d, uint64_t bytes, bool release, mint_plan_p
 	if (ret)
 		return -1;
 	res->bytes = bytes;
-	for (size_t i = 0; i < res->nblocks; i++) {
+	saved = mintd_state_begin(d, err);
+	for (size_t i = 0; saved && i < res->nblocks; i++) {
 		if (release)
 			mint_state_add_mem(&d->state, res->blocks[i]);
 		else
 			mint_state_del_mem(&d->state, res->blocks[i]);
 	}
-	if (mintd_save_state(d, err)) {
-		d->state = saved;
+	if (!saved || mintd_state_commit(d, saved, err)) {
 		run_mem_plan(d, res, !release, NULL, NULL, NULL);
 		return -1;
 	}

@@ -6,11 +6,15 @@
  */
 #include "ops.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "cpu.h"
 #include "memory.h"
 
 static void mark_released(struct mintd *d, struct mint_model *m)
 {
+	pthread_mutex_lock(&d->lock);
 	for (size_t i = 0; i < m->ncpus; i++)
 		if (mint_cpuset_has(&d->state.cpus, m->cpus[i].id))
 			m->cpus[i].owner = MINT_FREE;
@@ -20,6 +24,28 @@ static void mark_released(struct mintd *d, struct mint_model *m)
 	for (size_t i = 0; i < m->npci; i++)
 		if (mint_state_dev(&d->state, &m->pci[i].bdf))
 			m->pci[i].owner = MINT_FREE;
+	pthread_mutex_unlock(&d->lock);
+}
+
+/* CPUs, with the APIC IDs learned so far; what the scan learns is kept. */
+static int scan_cpus(struct mintd *d, struct mint_model *m, struct mint_error *err)
+{
+	int *apic = malloc(sizeof(d->apic_cache));
+	int ret;
+
+	if (!apic)
+		return mint_fail(err, MINT_E_SYSTEM, "out of memory");
+	pthread_mutex_lock(&d->lock);
+	memcpy(apic, d->apic_cache, sizeof(d->apic_cache));
+	pthread_mutex_unlock(&d->lock);
+	ret = mint_cpu_scan(m, apic, err);
+	pthread_mutex_lock(&d->lock);
+	for (size_t c = 0; c < MINT_CPUSET_MAX; c++)
+		if (d->apic_cache[c] < 0)
+			d->apic_cache[c] = apic[c];
+	pthread_mutex_unlock(&d->lock);
+	free(apic);
+	return ret;
 }
 
 int ops_scan_raw(struct mintd *d, unsigned what, struct mint_model *m, struct mint_error *err)
@@ -29,7 +55,7 @@ int ops_scan_raw(struct mintd *d, unsigned what, struct mint_model *m, struct mi
 	if ((what & MODEL_MEM) && mint_mem_block_size(&block_size, err))
 		return -1;
 	mint_model_init(m, d->self, block_size);
-	if (((what & MODEL_CPUS) && mint_cpu_scan(m, d->apic_cache, err)) ||
+	if (((what & MODEL_CPUS) && scan_cpus(d, m, err)) ||
 	    ((what & MODEL_MEM) && mint_mem_scan(m, err)) ||
 	    ((what & MODEL_PCI) && mint_pci_scan(m, what & MODEL_PCI_NAMES, err))) {
 		mint_model_free(m);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "service.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "methods.h"
 #include "util.h"
@@ -52,6 +54,42 @@ static void not_found(struct call *c)
 	}
 }
 
+/*
+ * One call that changes the machine at a time. A caller that has to wait hears
+ * every second what it waits for (as a progress reply, when it asked for them).
+ */
+static void take_op_lock(struct call *c)
+{
+	struct mintd *d = c->d;
+
+	for (;;) {
+		struct timespec deadline;
+		char what[256];
+
+		clock_gettime(CLOCK_REALTIME, &deadline);
+		deadline.tv_sec += 1;
+		if (!pthread_mutex_timedlock(&d->op_lock, &deadline))
+			break;
+		pthread_mutex_lock(&d->lock);
+		snprintf(what, sizeof(what), "waiting for %s (running for %lld s)", d->op_desc,
+			 (mint_now_ms() - d->op_since_ms) / 1000);
+		pthread_mutex_unlock(&d->lock);
+		call_plan_progress(0, 0, what, c);
+	}
+	pthread_mutex_lock(&d->lock);
+	snprintf(d->op_desc, sizeof(d->op_desc), "%s of uid %d", c->method, (int)c->uid);
+	d->op_since_ms = mint_now_ms();
+	pthread_mutex_unlock(&d->lock);
+}
+
+static void release_op_lock(struct call *c)
+{
+	pthread_mutex_lock(&c->d->lock);
+	c->d->op_desc[0] = '\0';
+	pthread_mutex_unlock(&c->d->lock);
+	pthread_mutex_unlock(&c->d->op_lock);
+}
+
 void service_dispatch(struct call *c)
 {
 	const struct method *m = service_find(c->method);
@@ -84,6 +122,10 @@ void service_dispatch(struct call *c)
 		call_error(c, "org.varlink.service.InvalidParameter", p);
 	} else if (ret == -2) {
 		call_fail(c, &err);
+	} else if (m->modifies) {
+		take_op_lock(c);
+		m->run(c, args);
+		release_op_lock(c);
 	} else {
 		m->run(c, args);
 	}

@@ -204,8 +204,10 @@ json_object *status_build(struct mintd *d, struct mint_error *err)
 	json_object_object_add(reply, "memory", memory_json(&m));
 	json_object_object_add(reply, "devices", devices_json(&m));
 	warnings = json_object_new_array();
+	pthread_mutex_lock(&d->lock);
 	for (size_t i = 0; i < d->nwarnings; i++)
 		json_object_array_add(warnings, json_object_new_string(d->warnings[i]));
+	pthread_mutex_unlock(&d->lock);
 	json_object_object_add(reply, "warnings", warnings);
 	mint_model_free(&m);
 	return reply;
