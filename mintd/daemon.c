@@ -96,7 +96,15 @@ int mintd_lock_instance(struct mintd *d, struct mint_error *err)
 		return mint_fail_errno(err, MINT_E_SYSTEM, errno, "cannot open %s: %s", path,
 				       strerror(errno));
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
+		int e = errno;
+		ssize_t n;
+
+		if (e != EWOULDBLOCK) {
+			close(fd);
+			return mint_fail_errno(err, MINT_E_SYSTEM, e, "cannot lock %s: %s", path,
+					       strerror(e));
+		}
+		n = pread(fd, pid, sizeof(pid) - 1, 0);
 
 		pid[n > 0 ? n : 0] = '\0';
 		pid[strcspn(pid, "\n")] = '\0';
