@@ -31,7 +31,8 @@ static void usage(FILE *f)
 
 static const char *node_state(uint32_t s)
 {
-	static const char *const names[] = {"unused", "booting", "running", "halted", "failed"};
+	static const char *const names[] = {"unused",	"booting", "running", "halted",
+					    "failed",	"loading", "halting"};
 
 	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
@@ -59,8 +60,10 @@ static int show_status(void)
 
 		if (n->state == MINT_NODE_UNUSED)
 			continue;
-		printf("node%u %s state=%s heartbeat=%llu boot_cpu=%u\n", i, n->name,
-		       node_state(n->state), (unsigned long long)n->heartbeat, n->boot_cpu);
+		printf("node%u %s state=%s heartbeat=%llu boot_cpu=%u epoch=%u parent=%d reason=%u\n",
+		       i, n->name, node_state(n->state), (unsigned long long)n->heartbeat,
+		       n->boot_cpu, n->epoch, n->parent == MINT_OWNER_NONE ? -1 : (int)n->parent,
+		       n->reason);
 	}
 	for (i = 0; i < MINT_MAX_CPUS; i++) {
 		const struct mint_cpu_entry *c = &t->cpu[i];

@@ -404,6 +404,54 @@ static int load(int fd, uint32_t node, uint64_t dest, const void *buf, uint64_t 
 	return 0;
 }
 
+static const char *state_name(uint32_t s)
+{
+	static const char *const names[] = {"unused", "booting", "running", "halted",
+					    "failed", "loading", "halting"};
+
+	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "in an unknown state";
+}
+
+/*
+ * Loading needs the node LOADING with this node as its parent: move it
+ * there from UNUSED or HALTED.  A node that FAILED earlier (a boot that
+ * timed out, a panic) is stopped first, keeping its resources: its CPUs
+ * get INIT, its devices stop DMA and its memory is scrubbed.
+ */
+static int begin_loading(int fd, uint32_t node, char *err, size_t errlen)
+{
+	struct mint_node_query q = {.node = node};
+	struct mint_state_change c = {.node = node, .to = MINT_NODE_LOADING};
+	struct mint_stop st = {.node = node, .flags = MINT_STOP_KEEP};
+
+	if (ioctl(fd, MINT_IOC_NODE, &q) < 0)
+		return fail(err, errlen, -errno, "/dev/mint query of node%u: %s", node,
+			    strerror(errno));
+	if (q.state == MINT_NODE_FAILED) {
+		if (ioctl(fd, MINT_IOC_STOP, &st) < 0)
+			return fail(err, errlen, -errno, "node%u failed earlier; stopping it: %s",
+				    node, strerror(errno));
+		q.state = MINT_NODE_HALTED;
+	}
+	if (q.state != MINT_NODE_UNUSED && q.state != MINT_NODE_HALTED)
+		return fail(err, errlen, -EBUSY, "node%u is %s, not unused or halted", node,
+			    state_name(q.state));
+	c.from = q.state;
+	if (ioctl(fd, MINT_IOC_SET_STATE, &c) < 0)
+		return fail(err, errlen, -errno, "node%u: moving it from %s to loading: %s", node,
+			    state_name(c.from), strerror(errno));
+	return 0;
+}
+
+/* A load that did not start the node gives it back: LOADING -> HALTED. */
+static void abandon_loading(int fd, uint32_t node)
+{
+	struct mint_state_change c = {
+	    .node = node, .from = MINT_NODE_LOADING, .to = MINT_NODE_HALTED};
+
+	ioctl(fd, MINT_IOC_SET_STATE, &c);
+}
+
 int mint_kexec_boot(const struct mint_kexec_spec *spec, char *err, size_t errlen)
 {
 	uint8_t bp[MINT_BOOT_PARAMS_SIZE], sd[MINT_SETUP_DATA_SIZE];
@@ -416,7 +464,7 @@ int mint_kexec_boot(const struct mint_kexec_spec *spec, char *err, size_t errlen
 	struct mint_start st;
 	struct mint_info info;
 	uint64_t initrd_size;
-	int fd = -1, ret;
+	int fd = -1, ret, loading = 0;
 
 	/* Everything is validated before /dev/mint is touched. */
 	ret = mint_kexec_check(spec, &img, &initrd_size, err, errlen);
@@ -463,6 +511,10 @@ int mint_kexec_boot(const struct mint_kexec_spec *spec, char *err, size_t errlen
 	if (ret)
 		goto out;
 
+	ret = begin_loading(fd, spec->node_id, err, errlen);
+	if (ret)
+		goto out;
+	loading = 1;
 	ret = load(fd, spec->node_id, lay.kernel, image + img.payload_offset, img.payload_size,
 		   "kernel", err, errlen);
 	if (!ret)
@@ -490,7 +542,11 @@ int mint_kexec_boot(const struct mint_kexec_spec *spec, char *err, size_t errlen
 	if (ioctl(fd, MINT_IOC_START, &st) < 0)
 		ret = fail(err, errlen, -errno, "starting node%u on APIC ID %u: %s", spec->node_id,
 			   st.apic_id, strerror(errno));
+	else
+		loading = 0;
 out:
+	if (loading)
+		abandon_loading(fd, spec->node_id);
 	if (fd >= 0)
 		close(fd);
 	free(image);

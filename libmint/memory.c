@@ -170,3 +170,25 @@ int mint_mem_online(unsigned index, struct mint_error *err)
 	snprintf(what, sizeof(what), "memory block %u", index);
 	return mint_write_attr(path, how, what, err);
 }
+
+bool mint_mem_block_exists(unsigned index)
+{
+	char path[PATH_MAX];
+
+	block_attr(index, "state", path);
+	return mint_path_exists(path);
+}
+
+int mint_mem_probe(uint64_t base, struct mint_error *err)
+{
+	char path[PATH_MAX], val[32], what[64];
+
+	mint_path(path, MEM_SYSFS "/probe");
+	if (!mint_path_exists(path))
+		return mint_fail(err, MINT_E_UNSUPPORTED,
+				 "this kernel cannot add memory (" MEM_SYSFS "/probe is missing)");
+	snprintf(val, sizeof(val), "0x%llx", (unsigned long long)base);
+	snprintf(what, sizeof(what), "adding the memory block at 0x%llx",
+		 (unsigned long long)base);
+	return mint_write_attr(path, val, what, err);
+}

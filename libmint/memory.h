@@ -25,5 +25,13 @@ int mint_mem_scan(struct mint_model *m, struct mint_error *err);
 int mint_mem_offline(unsigned index, unsigned tries, struct mint_error *err);
 int mint_mem_online(unsigned index, struct mint_error *err);
 bool mint_mem_is_online(unsigned index);
+/* Does the kernel have memory block @index (present, online or not)? */
+bool mint_mem_block_exists(unsigned index);
+/*
+ * Add the memory block at physical @base to the kernel (memory/probe); it
+ * appears offline. Needs CONFIG_ARCH_MEMORY_PROBE; a Mint kernel adds only
+ * blocks the resource table gives it.
+ */
+int mint_mem_probe(uint64_t base, struct mint_error *err);
 
 #endif

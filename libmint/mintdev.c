@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "util.h"
 
@@ -203,9 +204,78 @@ uint32_t mint_dev_pci_owner(const struct mint_dev *dev, const struct mint_bdf *b
 
 const char *mint_node_state_name(uint32_t state)
 {
-	static const char *const names[] = {"unused", "booting", "running", "halted", "failed"};
+	static const char *const names[] = {
+	    [MINT_NODE_UNUSED] = "unused",   [MINT_NODE_BOOTING] = "booting",
+	    [MINT_NODE_RUNNING] = "running", [MINT_NODE_HALTED] = "halted",
+	    [MINT_NODE_FAILED] = "failed",   [MINT_NODE_LOADING] = "loading",
+	    [MINT_NODE_HALTING] = "halting",
+	};
 
-	return state < ARRAY_SIZE(names) ? names[state] : "unknown";
+	return state < ARRAY_SIZE(names) && names[state] ? names[state] : "unknown";
+}
+
+const char *mint_node_reason_name(uint32_t reason)
+{
+	static const char *const names[] = {
+	    [MINT_REASON_NONE] = "",
+	    [MINT_REASON_PANIC] = "panic",
+	    [MINT_REASON_HEARTBEAT] = "heartbeat lost",
+	    [MINT_REASON_BOOT_TIMEOUT] = "did not come up in time",
+	    [MINT_REASON_KILLED] = "killed",
+	    [MINT_REASON_HALT] = "halted itself",
+	};
+
+	return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";
+}
+
+int mint_dev_set_state(struct mint_dev *dev, uint32_t node, uint32_t from, uint32_t to,
+		       uint32_t reason, struct mint_error *err)
+{
+	struct mint_state_change sc = {.node = node, .from = from, .to = to, .reason = reason};
+	int e;
+
+	if (!ioctl(dev->fd, MINT_IOC_SET_STATE, &sc))
+		return 0;
+	e = errno;
+	return mint_fail_errno(err, e == EBUSY ? MINT_E_STATE : MINT_E_SYSTEM, e,
+			       "the Mint kernel refused to move node%u from %s to %s: %s", node,
+			       mint_node_state_name(from), mint_node_state_name(to), strerror(e));
+}
+
+int mint_dev_stop(struct mint_dev *dev, uint32_t node, uint32_t flags, struct mint_stop *out,
+		  struct mint_error *err)
+{
+	struct mint_stop st = {.node = node, .flags = flags};
+	int e;
+
+	if (!ioctl(dev->fd, MINT_IOC_STOP, &st)) {
+		if (out)
+			*out = st;
+		return 0;
+	}
+	e = errno;
+	return mint_fail_errno(err, e == EBUSY ? MINT_E_STATE : MINT_E_SYSTEM, e,
+			       "the Mint kernel could not stop node%u: %s", node, strerror(e));
+}
+
+int mint_dev_cpu_map(struct mint_dev *dev, int *apic, size_t n, struct mint_error *err)
+{
+	uint32_t *ids = calloc(n ? n : 1, sizeof(*ids));
+	struct mint_cpu_map map = {.nr = (uint32_t)n, .apic_ids = (uintptr_t)ids};
+	int e;
+
+	if (!ids)
+		return mint_fail(err, MINT_E_SYSTEM, "out of memory");
+	if (ioctl(dev->fd, MINT_IOC_CPU_MAP, &map)) {
+		e = errno;
+		free(ids);
+		return mint_fail_errno(err, MINT_E_SYSTEM, e, "MINT_IOC_CPU_MAP failed: %s",
+				       strerror(e));
+	}
+	for (size_t i = 0; i < n; i++)
+		apic[i] = i < map.nr && ids[i] != MINT_OWNER_NONE ? (int)ids[i] : -1;
+	free(ids);
+	return 0;
 }
 
 int mint_dev_node_view(const struct mint_dev *dev, uint32_t node, struct mint_node_view *v)
@@ -222,6 +292,10 @@ int mint_dev_node_view(const struct mint_dev *dev, uint32_t node, struct mint_no
 	if (!v->name[0])
 		snprintf(v->name, sizeof(v->name), "node%u", node);
 	v->state = t->node[node].state;
+	v->reason = t->node[node].reason;
+	v->parent = node ? t->node[node].parent : MINT_OWNER_NONE;
+	v->epoch = t->node[node].epoch;
+	v->boot_cpu = t->node[node].boot_cpu;
 	v->heartbeat = t->node[node].heartbeat;
 	mint_cpuset_clear(&v->apic_ids);
 	for (uint32_t a = 0; a < MINT_MAX_CPUS; a++)
@@ -229,7 +303,10 @@ int mint_dev_node_view(const struct mint_dev *dev, uint32_t node, struct mint_no
 			mint_cpuset_add(&v->apic_ids, a);
 	nmem = t->nr_mem_blocks < MINT_MAX_MEM_BLOCKS ? t->nr_mem_blocks : MINT_MAX_MEM_BLOCKS;
 	for (uint32_t i = 0; i < nmem; i++)
-		v->memory_bytes += t->mem[i].owner == node ? t->mem_block_size : 0;
+		if (t->mem[i].owner == node) {
+			v->memory_bytes += t->mem_block_size;
+			v->blocks[v->nblocks++] = t->mem[i].base;
+		}
 	npci = t->nr_pci < MINT_MAX_PCI ? t->nr_pci : MINT_MAX_PCI;
 	for (uint32_t i = 0; i < npci; i++)
 		if (t->pci[i].owner == node)

@@ -38,6 +38,21 @@ int mint_dev_node_state(struct mint_dev *dev, uint32_t node, uint32_t *state,
 /* A node stuck in "booting" becomes "failed", so that its resources can be taken back. */
 int mint_dev_mark_failed(struct mint_dev *dev, uint32_t node, struct mint_error *err);
 
+/* Compare-and-swap of @node's state (MINT_IOC_SET_STATE): MINT_E_BUSY when it is not @from. */
+int mint_dev_set_state(struct mint_dev *dev, uint32_t node, uint32_t from, uint32_t to,
+		       uint32_t reason, struct mint_error *err);
+
+/*
+ * Stop @node from outside (MINT_IOC_STOP, flags MINT_STOP_*): INIT its CPUs,
+ * clear bus mastering on its devices, scrub its memory, free its resources
+ * unless MINT_STOP_KEEP. @out (may be NULL) gets what was done.
+ */
+int mint_dev_stop(struct mint_dev *dev, uint32_t node, uint32_t flags, struct mint_stop *out,
+		  struct mint_error *err);
+
+/* APIC ID of each logical CPU of this kernel (-1: not present), @n entries. */
+int mint_dev_cpu_map(struct mint_dev *dev, int *apic, size_t n, struct mint_error *err);
+
 /*
  * The tail of @node's console, kept by that node's kernel in the table's ring:
  * at most @len - 1 bytes, NUL-terminated, carriage returns dropped and other
@@ -53,16 +68,24 @@ uint32_t mint_dev_pci_owner(const struct mint_dev *dev, const struct mint_bdf *b
 
 const char *mint_node_state_name(uint32_t state);
 
+const char *mint_node_reason_name(uint32_t reason);
+
 /* A consistent-enough copy of one node's entry of the table and what it owns. */
 struct mint_node_view {
 	uint32_t id;
 	char name[MINT_NAME_LEN + 1];
 	uint32_t state;
+	uint32_t reason; /* enum mint_fail_reason */
+	uint32_t parent; /* MINT_OWNER_NONE: none */
+	uint32_t epoch;
+	uint32_t boot_cpu; /* APIC ID of its first CPU */
 	uint64_t heartbeat;
 	struct mint_cpuset apic_ids; /* APIC IDs of the CPUs it owns */
 	uint64_t memory_bytes;
 	size_t ndevs;
 	struct mint_bdf devs[MINT_MAX_PCI];
+	size_t nblocks;
+	uint64_t blocks[MINT_MAX_MEM_BLOCKS]; /* bases of the memory blocks it owns */
 };
 
 /* Fill @v for @node; -1 when there is no table or no such node. */

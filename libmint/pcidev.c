@@ -546,3 +546,47 @@ int mint_pci_plan_reclaim(struct mint_plan *plan, struct mint_pci_release *rel,
 		return mint_fail(err, MINT_E_SYSTEM, "out of memory");
 	return 0;
 }
+
+/* ---- adopting a function from another node ---- */
+
+/* Wait up to 5 s for a driver other than pci-stub to bind. */
+static bool driver_bound(const struct mint_bdf *bdf, char *drv, size_t len)
+{
+	struct timespec ts = {.tv_nsec = 50 * 1000000L};
+
+	for (int i = 0; i < 100; i++) {
+		current_driver(bdf, drv, len);
+		if (drv[0] && strcmp(drv, MINT_PCI_STUB))
+			return true;
+		nanosleep(&ts, NULL);
+	}
+	return false;
+}
+
+int mint_pci_adopt(const struct mint_bdf *bdf, char *driver, size_t len, struct mint_error *err)
+{
+	char path[PATH_MAX], drv[64], alias[256], name[MINT_BDF_STRLEN];
+	struct mint_error ignored = {0};
+
+	mint_format_bdf(bdf, name);
+	current_driver(bdf, drv, sizeof(drv));
+	if (drv[0] && strcmp(drv, MINT_PCI_STUB))
+		goto done;
+	if (drv[0] && unbind(bdf, err))
+		return -1;
+	if (set_override(bdf, "", err))
+		return -1;
+	dev_path(bdf, "modalias", path);
+	/* No module for the alias is fine: the driver may be built in. */
+	if (mint_read_file(path, alias, sizeof(alias)) > 0)
+		mint_module_load(alias, &ignored);
+	if (bind_to(bdf, "", err))
+		return -1;
+	if (!driver_bound(bdf, drv, sizeof(drv)))
+		return mint_fail(err, MINT_E_NOTFOUND,
+				 "PCI device %s: no driver of this kernel binds it", name);
+done:
+	if (driver)
+		snprintf(driver, len, "%s", drv);
+	return 0;
+}

@@ -45,4 +45,13 @@ int mint_pci_plan_release(struct mint_plan *plan, const struct mint_pcidev *dev,
 int mint_pci_plan_reclaim(struct mint_plan *plan, struct mint_pci_release *rel,
 			  struct mint_error *err);
 
+/*
+ * Bring a function this kernel sees but does not drive (it came from another
+ * node, or was left with pci-stub) to its driver: leave pci-stub, load the
+ * modules its modalias names (libkmod; a built-in driver needs none), let the
+ * kernel probe it, and wait until a driver other than pci-stub holds it. Its
+ * BARs are not touched. @driver (may be NULL) gets the driver's name.
+ */
+int mint_pci_adopt(const struct mint_bdf *bdf, char *driver, size_t len, struct mint_error *err);
+
 #endif

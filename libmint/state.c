@@ -3,11 +3,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "util.h"
 
 #define STATE_FILE    "state.json"
 #define STATE_VERSION 1
@@ -257,33 +261,47 @@ static int fsync_dir(const char *dir)
 	return ret;
 }
 
-int mint_state_save(const char *dir, const struct mint_state *st, struct mint_error *err)
+int mint_write_file_atomic(const char *dir, const char *name, const char *text,
+			   struct mint_error *err)
 {
-	char path[512], tmp[520];
-	json_object *root;
-	const char *text;
+	char path[PATH_MAX], tmp[PATH_MAX];
 	int fd, ret;
 
 	if (mkdir(dir, 0755) && errno != EEXIST)
-		return mint_fail(err, MINT_E_SYSTEM, "cannot create state directory %s: %s", dir,
-				 strerror(errno));
-	path_of(dir, STATE_FILE, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+		return mint_fail_errno(err, MINT_E_SYSTEM, errno,
+				       "cannot create state directory %s: %s", dir,
+				       strerror(errno));
+	if (!mint_fmt(path, sizeof(path), "%s/%s", dir, name) ||
+	    !mint_fmt(tmp, sizeof(tmp), "%s.tmp", path))
+		return mint_fail(err, MINT_E_INVALID, "state directory %s: path too long", dir);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return mint_fail(err, MINT_E_SYSTEM, "cannot write %s: %s", tmp, strerror(errno));
-	root = state_to_json(st);
-	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY);
+		return mint_fail_errno(err, MINT_E_SYSTEM, errno, "cannot write %s: %s", tmp,
+				       strerror(errno));
 	ret = write_all(fd, text, strlen(text));
-	ret = ret ? ret : write_all(fd, "\n", 1);
 	ret = ret ? ret : fsync(fd);
-	json_object_put(root);
 	if (close(fd) || ret || rename(tmp, path) || fsync_dir(dir)) {
 		int e = errno;
 
 		unlink(tmp);
-		return mint_fail(err, MINT_E_SYSTEM, "cannot save state to %s: %s", path,
-				 strerror(e));
+		return mint_fail_errno(err, MINT_E_SYSTEM, e, "cannot save %s: %s", path,
+				       strerror(e));
 	}
 	return 0;
+}
+
+int mint_state_save(const char *dir, const struct mint_state *st, struct mint_error *err)
+{
+	json_object *root = state_to_json(st);
+	char *text;
+	int ret;
+
+	if (asprintf(&text, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY)) < 0) {
+		json_object_put(root);
+		return mint_fail(err, MINT_E_SYSTEM, "out of memory");
+	}
+	json_object_put(root);
+	ret = mint_write_file_atomic(dir, STATE_FILE, text, err);
+	free(text);
+	return ret;
 }

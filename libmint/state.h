@@ -34,6 +34,10 @@ void mint_state_init(struct mint_state *st);
 int mint_state_load(const char *dir, struct mint_state *st, struct mint_error *err);
 int mint_state_save(const char *dir, const struct mint_state *st, struct mint_error *err);
 
+/* Write <dir>/<name> atomically: a temporary file, fsync, rename, fsync of the directory. */
+int mint_write_file_atomic(const char *dir, const char *name, const char *text,
+			   struct mint_error *err);
+
 bool mint_state_has_mem(const struct mint_state *st, unsigned index);
 int mint_state_add_mem(struct mint_state *st, unsigned index);
 void mint_state_del_mem(struct mint_state *st, unsigned index);

@@ -98,12 +98,22 @@ static const struct cmd_option boot_options[] = {
 };
 
 /* mintd runs elsewhere (other cwd): hand it absolute paths, and catch typos here. */
-static int add_path(json_object *params, const char *key, const char *path)
+static int add_path(struct ctl *ctl, json_object *params, const char *key, const char *path)
 {
 	char abs[PATH_MAX];
 
 	if (!path)
 		return 0;
+	/* A path on another node is that node's: it cannot be checked here. */
+	if (ctl->node) {
+		if (path[0] != '/') {
+			fprintf(stderr, "mintctl: --%s %s: a path on %s must be absolute\n", key,
+				path, ctl->node);
+			return -1;
+		}
+		json_object_object_add(params, key, json_object_new_string(path));
+		return 0;
+	}
 	if (!realpath(path, abs)) {
 		fprintf(stderr, "mintctl: --%s %s: %m\n", key, path);
 		return -1;
@@ -112,7 +122,7 @@ static int add_path(json_object *params, const char *key, const char *path)
 	return 0;
 }
 
-static json_object *boot_params(const char *node, const struct boot_args *b)
+static json_object *boot_params(struct ctl *ctl, const char *node, const struct boot_args *b)
 {
 	json_object *params = json_object_new_object(), *cpus = json_object_new_array();
 	json_object *devs = json_object_new_array();
@@ -129,7 +139,7 @@ static json_object *boot_params(const char *node, const struct boot_args *b)
 		json_object_object_add(params, "append", json_object_new_string(b->append));
 	if (b->timeout)
 		json_object_object_add(params, "timeout", json_object_new_int(b->timeout));
-	if (add_path(params, "kernel", b->kernel) || add_path(params, "initrd", b->initrd)) {
+	if (add_path(ctl, params, "kernel", b->kernel) || add_path(ctl, params, "initrd", b->initrd)) {
 		json_object_put(params);
 		return NULL;
 	}
@@ -164,7 +174,7 @@ static int run_boot(struct ctl *ctl, char **operands, int n, void *data)
 		return ctl_usage_error(&verb_boot, "missing --cores");
 	if (!b->have_mem)
 		return ctl_usage_error(&verb_boot, "missing --mem");
-	params = boot_params(operands[0], b);
+	params = boot_params(ctl, operands[0], b);
 	if (!params)
 		return EXIT_FAILED;
 	ret = ctl_call(ctl, MINT_INTERFACE ".BootNode", params, ctl->json ? NULL : ctl_progress,

@@ -16,14 +16,14 @@
 
 static const struct column node_cols[] = {
     {"NODE", COL_STR},	 {"ID", COL_INT},      {"STATE", COL_STR},     {"APIC IDS", COL_STR},
-    {"MEMORY", COL_STR}, {"DEVICES", COL_STR}, {"HEARTBEAT", COL_INT},
+    {"MEMORY", COL_STR}, {"DEVICES", COL_STR}, {"PARENT", COL_STR},   {"HEALTH", COL_STR},
 };
 
 static void node_table(json_object *nodes, struct table *t)
 {
-	char id[16], apics[256], mem[32], devs[256], beat[32];
+	char id[16], apics[256], mem[32], devs[256], state[96], health[48];
 
-	table_init(t, node_cols, 7);
+	table_init(t, node_cols, 8);
 	for (size_t i = 0; nodes && i < json_object_array_length(nodes); i++) {
 		json_object *n = json_object_array_get_idx(nodes, i), *a = member(n, "apic_ids");
 		json_object *d = member(n, "devices");
@@ -42,9 +42,16 @@ static void node_table(json_object *nodes, struct table *t)
 			    json_object_get_string(json_object_array_get_idx(d, k)));
 		snprintf(id, sizeof(id), "%" PRId64, num(n, "id"));
 		mint_format_size((uint64_t)num(n, "memory_bytes"), mem, sizeof(mem));
-		snprintf(beat, sizeof(beat), "%" PRId64, num(n, "heartbeat"));
-		table_add(t, str(n, "name"), id, str(n, "state"), apics[0] ? apics : "-", mem,
-			  devs[0] ? devs : "-", beat);
+		snprintf(state, sizeof(state), "%s%s%s%s", str(n, "state"),
+			 member(n, "reason") ? " (" : "", str(n, "reason"),
+			 member(n, "reason") ? ")" : "");
+		if (member(n, "heartbeat_age_ms"))
+			snprintf(health, sizeof(health), "beat %.1fs ago",
+				 (double)num(n, "heartbeat_age_ms") / 1000);
+		else
+			snprintf(health, sizeof(health), "-");
+		table_add(t, str(n, "name"), id, state, apics[0] ? apics : "-", mem,
+			  devs[0] ? devs : "-", member(n, "parent") ? str(n, "parent") : "-", health);
 	}
 }
 
@@ -145,8 +152,17 @@ static void print_human(json_object *reply, struct table *nodes, struct table *c
 	printf("%s: %s%s\n\n", str(node, "name"), str(node, "state"),
 	       flag(node, "mint_kernel") ? "" : " (kernel without Mint support)");
 	if (nodes->nrows) {
+		json_object *list = member(reply, "nodes");
+
 		table_print(nodes, stdout);
 		putchar('\n');
+		for (size_t i = 0; list && i < json_object_array_length(list); i++) {
+			json_object *n = json_object_array_get_idx(list, i);
+
+			if (member(n, "console"))
+				printf("%s's console ended with:\n%s\n\n", str(n, "name"),
+				       str(n, "console"));
+		}
 	}
 	table_print(cpus, stdout);
 	printf("\nMemory: %s online, %s released, block size %s\n", online, released, bs);

@@ -41,18 +41,60 @@ void ctl_progress_done(struct ctl *ctl)
 		fputs("\r\033[K", stderr);
 }
 
+/* Forward's replies are {node, reply}: hand the inner reply on. */
+struct unwrap {
+	mint_reply_fn progress;
+	void *data;
+};
+
+static void unwrap_progress(json_object *params, void *data)
+{
+	struct unwrap *u = data;
+
+	u->progress(ctl_member(params, "reply"), u->data);
+}
+
+static json_object *forward_params(struct ctl *ctl, const char *method, json_object *params,
+				   bool more)
+{
+	json_object *f = json_object_new_object();
+
+	json_object_object_add(f, "node", json_object_new_string(ctl->node));
+	json_object_object_add(f, "method", json_object_new_string(method));
+	json_object_object_add(f, "parameters", params ? params : json_object_new_object());
+	if (more)
+		json_object_object_add(f, "more", json_object_new_boolean(1));
+	return f;
+}
+
 int ctl_call(struct ctl *ctl, const char *method, json_object *params, mint_reply_fn progress,
 	     json_object **reply)
 {
+	struct unwrap u = {.progress = progress, .data = ctl};
 	struct mint_error err = {0};
 	int fd = mint_varlink_connect(ctl->socket, &err);
+	json_object *outer;
 	int ret;
 
 	if (fd < 0) {
 		json_object_put(params);
 		return ctl_fail(&err);
 	}
-	ret = mint_varlink_call(fd, method, params, progress != NULL, progress, ctl, reply, &err);
+	if (!ctl->node) {
+		ret = mint_varlink_call(fd, method, params, progress != NULL, progress, ctl, reply,
+					&err);
+	} else {
+		ret = mint_varlink_call(fd, MINT_INTERFACE ".Forward",
+					forward_params(ctl, method, params, progress != NULL),
+					progress != NULL, progress ? unwrap_progress : NULL, &u,
+					&outer, &err);
+		if (!ret) {
+			*reply = json_object_get(ctl_member(outer, "reply"));
+			json_object_put(outer);
+			if (!*reply)
+				*reply = json_object_new_object();
+		}
+	}
 	close(fd);
 	ctl_progress_done(ctl);
 	if (ret)

@@ -12,13 +12,14 @@
 #include <string.h>
 
 #include "mintctl.h"
+#include "parse.h"
 #include "suggest.h"
 #include "util.h"
 
 static const struct verb *const verbs[] = {
     &verb_status,      &verb_cpu_release, &verb_cpu_reclaim, &verb_mem_release,
     &verb_mem_reclaim, &verb_dev_release, &verb_dev_reclaim, &verb_boot,
-    &verb_log,
+    &verb_log,	       &verb_halt,	  &verb_kill,	     &verb_reboot,
 };
 
 #define MAX_ARGS 256
@@ -46,6 +47,8 @@ static void usage(FILE *out)
 		"\nOptions (before or after the command):\n"
 		"  --json          print mintd's reply as JSON (the varlink interface is the schema)\n"
 		"  --socket PATH   talk to mintd at PATH (default %s)\n"
+		"  -n, --node NODE run the command on NODE (through this node's mintd and the\n"
+		"                  inter-node channel)\n"
 		"  -h, --help      show help (mintctl COMMAND --help for a command)\n"
 		"  --version       show the version\n"
 		"\nExit status: 0 done, 1 the operation failed, 2 bad usage.\n",
@@ -69,7 +72,7 @@ static void command_help(const struct verb *v)
 			printf("  %-22s %s\n", left, o->help);
 		}
 	}
-	printf("\nCommon options: --json, --socket PATH, --help\n");
+	printf("\nCommon options: --json, --socket PATH, -n/--node NODE, --help\n");
 }
 
 /* The commands whose first word is @group ("cpu" -> cpu release, cpu reclaim). */
@@ -175,6 +178,24 @@ static enum global_result global_option(struct ctl *ctl, int argc, char **argv, 
 			return G_USAGE;
 		}
 		ctl->socket = argv[++*i];
+		return G_DONE;
+	}
+	if (!strncmp(a, "--node=", 7) || !strcmp(a, "--node") || !strcmp(a, "-n")) {
+		struct mint_error err = {0};
+		int id;
+
+		if (!strncmp(a, "--node=", 7)) {
+			ctl->node = a + 7;
+		} else if (*i + 1 >= argc) {
+			ctl_usage_error(NULL, "option %s needs a node name", a);
+			return G_USAGE;
+		} else {
+			ctl->node = argv[++*i];
+		}
+		if (mint_parse_node_name(ctl->node, &id, &err)) {
+			ctl_usage_error(NULL, "%s: %s", a, err.msg);
+			return G_USAGE;
+		}
 		return G_DONE;
 	}
 	if (!strcmp(a, "--version")) {

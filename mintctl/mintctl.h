@@ -21,6 +21,7 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 struct ctl {
 	bool json;
 	const char *socket;
+	const char *node; /* --node: run the command on this node (through mintd's Forward) */
 };
 
 /* A command's own option: handle() stores @arg in the command's data, or reports a usage error. */
@@ -48,6 +49,7 @@ extern const struct verb verb_cpu_release, verb_cpu_reclaim;
 extern const struct verb verb_mem_release, verb_mem_reclaim;
 extern const struct verb verb_dev_release, verb_dev_reclaim;
 extern const struct verb verb_boot;
+extern const struct verb verb_halt, verb_kill, verb_reboot;
 
 /* Report a usage error for @v: "mintctl: <msg>" plus its synopsis; returns EXIT_USAGE. */
 int ctl_usage_error(const struct verb *v, const char *fmt, ...)
@@ -56,8 +58,11 @@ int ctl_usage_error(const struct verb *v, const char *fmt, ...)
 int ctl_fail(const struct mint_error *err);
 
 /*
- * Call a method of mintd. Returns EXIT_OK with *reply set, or prints the
- * error and returns EXIT_FAILED. With @progress, asks for progress replies.
+ * Call a method of mintd (with --node, of that node's mintd: the call goes
+ * through the local mintd's Forward and the replies come back unwrapped, so
+ * commands do not know the difference). Returns EXIT_OK with *reply set, or
+ * prints the error and returns EXIT_FAILED. With @progress, asks for
+ * progress replies.
  */
 int ctl_call(struct ctl *ctl, const char *method, json_object *params, mint_reply_fn progress,
 	     json_object **reply);

@@ -13,7 +13,13 @@ static int send_reply(struct call *c, json_object *reply)
 
 	if (!json_object_object_get_ex(reply, "continues", NULL))
 		c->replied = true;
-	if (!c->oneway && mint_varlink_send(c->fd, reply)) {
+	if (c->oneway) {
+		json_object_put(reply);
+		return 0;
+	}
+	if (c->send)
+		return c->send(c, reply);
+	if (mint_varlink_send(c->fd, reply)) {
 		log_msg(LOG_WARNING, "could not answer %s: client went away", c->method);
 		ret = -1;
 	}

@@ -12,7 +12,14 @@
 
 struct call {
 	struct mintd *d;
-	int fd;
+	int fd; /* a local client's connection */
+	/*
+	 * Where replies go when not to @fd: a call that came from another node
+	 * over the channel answers through send (peer.c). Takes over @msg.
+	 */
+	int (*send)(struct call *c, json_object *msg);
+	void *sink;
+	int from_node; /* the node a channel call came from; -1: a local client */
 	const char *method;
 	json_object *params; /* always an object */
 	bool more;	     /* the caller accepts progress replies */

@@ -10,10 +10,12 @@
 
 #include "log.h"
 #include "mintd.h"
+#include "peer.h"
 #include "server.h"
 #include "service.h"
 #include "sysroot.h"
 #include "varlink.h"
+#include "watch.h"
 
 static void usage(FILE *out)
 {
@@ -107,6 +109,11 @@ int main(int argc, char **argv)
 	}
 	if (mintd_init(&d, &err)) {
 		log_msg(LOG_ERR, "%s", err.msg);
+		return 1;
+	}
+	if (peer_start(&d, &err) || watch_start(&d, &err)) {
+		log_msg(LOG_ERR, "%s", err.msg);
+		mintd_fini(&d);
 		return 1;
 	}
 	fd = server_open(&d);

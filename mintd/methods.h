@@ -6,7 +6,9 @@
  *   methods_varlink.c    GetInfo, GetInterfaceDescription
  *   methods_status.c     Status, NodeLog
  *   methods_resources.c  Release/Reclaim Cpus, Memory, Device
- *   methods_boot.c       BootNode
+ *   methods_boot.c       BootNode, RebootNode
+ *   methods_peer.c       Forward (a method on another node)
+ *   methods_nodes.c      HaltNode, KillNode, Shutdown, TakeResources
  */
 #ifndef MINTD_METHODS_H
 #define MINTD_METHODS_H
@@ -24,5 +26,11 @@ extern const struct method method_reclaim_memory;
 extern const struct method method_release_device;
 extern const struct method method_reclaim_device;
 extern const struct method method_boot_node;
+extern const struct method method_reboot_node;
+extern const struct method method_forward;
+extern const struct method method_halt_node;
+extern const struct method method_kill_node;
+extern const struct method method_shutdown;
+extern const struct method method_take_resources;
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "cpuset.h"
 #include "error.h"
@@ -42,6 +43,12 @@ struct mintd {
 	char op_desc[128];	 /* [lock] that call, for callers that wait */
 	long long op_since_ms;	 /* [lock] when it started */
 	int lock_fd;		 /* the single-instance lock, held for mintd's life */
+	/* [lock] the heartbeat watcher's view of every node (watch.c) */
+	struct node_health {
+		uint64_t heartbeat; /* last value seen */
+		uint32_t epoch;
+		long long changed_ms; /* when it last changed, 0: not watched */
+	} health[MINT_MAX_NODES];
 };
 
 /*

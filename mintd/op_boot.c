@@ -13,6 +13,7 @@
 #include "cpu.h"
 #include "log.h"
 #include "memory.h"
+#include "bootrec.h"
 #include "mint_kexec.h"
 #include "mintdev.h"
 #include "ops.h"
@@ -28,6 +29,7 @@ _Static_assert(MINT_KEXEC_MAX_CPUS == MINT_NODE_MAX_CPUS, "kexec-ext boots what 
 struct boot_job {
 	struct mintd *d;
 	const struct boot_request *req;
+	bool reboot; /* the node keeps the CPUs, memory and devices it owns */
 	struct mint_kexec_spec spec;
 	char name[16], cmdline[BOOT_CMDLINE_MAX], kernel[PATH_MAX];
 	unsigned cpus[MINT_NODE_MAX_CPUS];
@@ -88,6 +90,9 @@ static int pick_memory(struct boot_job *j, const struct mint_model *m, struct mi
 
 static int pick_devices(struct boot_job *j, const struct mint_model *m, struct mint_error *err)
 {
+	if (j->req->devs.n > MINT_NODE_MAX_DEVS)
+		return mint_fail(err, MINT_E_INVALID, "a node can be booted with at most %d devices",
+				 MINT_NODE_MAX_DEVS);
 	for (size_t i = 0; i < j->req->devs.n; i++) {
 		const struct mint_bdf *b = &j->req->devs.v[i];
 		const struct mint_pcidev *p = mint_model_pci(m, b);
@@ -125,6 +130,47 @@ static int pick_resources(struct boot_job *j, struct mint_error *err)
 	ret = pick_cpus(j, &m, err) || pick_memory(j, &m, err) || pick_devices(j, &m, err);
 	mint_model_free(&m);
 	return ret ? -1 : 0;
+}
+
+/* A reboot: the node boots again on what the table gives it now. */
+static int owned_resources(struct boot_job *j, struct mint_error *err)
+{
+	struct mint_node_view *v = malloc(sizeof(*v));
+	uint64_t bs = j->d->dev.info.mem_block_size;
+	int ret = 0;
+
+	if (!v || mint_dev_node_view(&j->d->dev, (uint32_t)j->req->node, v)) {
+		free(v);
+		return mint_fail(err, MINT_E_SYSTEM, "cannot read node%d's entry", j->req->node);
+	}
+	/* Its first CPU boots first, as before. */
+	j->spec.apic_ids[j->ncpus++] = v->boot_cpu;
+	for (int a = mint_cpuset_next(&v->apic_ids, 0); a >= 0 && j->ncpus < MINT_NODE_MAX_CPUS;
+	     a = mint_cpuset_next(&v->apic_ids, (unsigned)a + 1))
+		if ((uint32_t)a != v->boot_cpu)
+			j->spec.apic_ids[j->ncpus++] = (uint32_t)a;
+	j->spec.nr_cpus = (unsigned)j->ncpus;
+	if (!mint_cpuset_has(&v->apic_ids, v->boot_cpu) || !v->nblocks)
+		ret = mint_fail(err, MINT_E_STATE, "node%d owns no CPU it can boot on, or no memory",
+				j->req->node);
+	/* kexec-ext gives a node one range of memory: the blocks must be contiguous. */
+	for (size_t i = 1; !ret && i < v->nblocks; i++)
+		if (v->blocks[i] != v->blocks[0] + i * bs)
+			ret = mint_fail(err, MINT_E_UNSUPPORTED,
+					"node%d's memory is not one contiguous range: it cannot be "
+					"rebooted on it",
+					j->req->node);
+	if (!ret) {
+		j->spec.mem_base = v->blocks[0];
+		j->spec.mem_size = v->nblocks * bs;
+	}
+	for (size_t i = 0; !ret && i < v->ndevs && i < MINT_NODE_MAX_DEVS; i++)
+		j->spec.pci[j->spec.nr_pci++] = (struct mint_pci_func){
+		    .segment = v->devs[i].domain,
+		    .bus = v->devs[i].bus,
+		    .devfn = mint_bdf_devfn(&v->devs[i])};
+	free(v);
+	return ret;
 }
 
 static int choose_kernel(struct boot_job *j, struct mint_error *err)
@@ -174,7 +220,7 @@ static int prepare(struct boot_job *j, struct mint_error *err)
 	j->spec.initrd_path = j->req->initrd;
 	j->spec.cmdline = j->cmdline;
 	j->spec.uart_port = node_uart(j->req->node);
-	if (pick_resources(j, err))
+	if (j->reboot ? owned_resources(j, err) : pick_resources(j, err))
 		return -1;
 	/* The image, the initrd and the layout are checked before anything changes. */
 	{
@@ -218,10 +264,19 @@ static int step_stop(void *ctx, struct mint_error *err)
 	if (mint_dev_node_state(&j->d->dev, j->spec.node_id, &state, err))
 		return -1;
 	if (state == MINT_NODE_RUNNING)
-		return mint_fail(err, MINT_E_BUSY, "%s is running; halt it from inside first",
-				 j->name);
-	return state == MINT_NODE_BOOTING ? mint_dev_mark_failed(&j->d->dev, j->spec.node_id, err)
-					  : 0;
+		return mint_fail(err, MINT_E_BUSY, "%s is running; halt it first", j->name);
+	if (state == MINT_NODE_BOOTING &&
+	    mint_dev_set_state(&j->d->dev, j->spec.node_id, MINT_NODE_BOOTING, MINT_NODE_FAILED,
+			       MINT_REASON_BOOT_TIMEOUT, err))
+		return -1;
+	if (state == MINT_NODE_UNUSED || state == MINT_NODE_HALTED)
+		return 0;
+	/*
+	 * INIT its CPUs, clear bus mastering, scrub: whatever it was running
+	 * stops before its resources come back. A reboot keeps them with it.
+	 */
+	return mint_dev_stop(&j->d->dev, j->spec.node_id, j->reboot ? MINT_STOP_KEEP : 0, NULL,
+			     err);
 }
 
 /* Add the last lines the node printed (from the table's console ring) to @err. */
@@ -338,6 +393,28 @@ static int build_plan(struct boot_job *j, struct mint_plan *p, struct mint_error
 	return ret ? -1 : 0;
 }
 
+/* Report the boot and remember how it was booted, for a reboot. */
+static void finish(struct boot_job *j, struct boot_result *res)
+{
+	struct mint_boot_record *rec = calloc(1, sizeof(*rec));
+	struct mint_error err = {0};
+
+	res->mem_base = j->spec.mem_base;
+	res->mem_size = j->spec.mem_size;
+	snprintf(res->cmdline, sizeof(res->cmdline), "%s", j->cmdline);
+	log_msg(LOG_INFO, "%s is running", j->name);
+	if (!rec)
+		return;
+	rec->node = j->req->node;
+	if (!mint_fmt(rec->kernel, sizeof(rec->kernel), "%s", j->kernel) ||
+	    !mint_fmt(rec->initrd, sizeof(rec->initrd), "%s", j->req->initrd ? j->req->initrd : "") ||
+	    !mint_fmt(rec->append, sizeof(rec->append), "%s", j->req->append ? j->req->append : "") ||
+	    mint_bootrec_save(j->d->state_dir, rec, &err))
+		log_msg(LOG_WARNING, "%s cannot be rebooted the same way later: %s", j->name,
+			err.msg[0] ? err.msg : "its boot parameters are too long to keep");
+	free(rec);
+}
+
 int boot_node(struct mintd *d, const struct boot_request *req, mint_plan_progress_fn progress,
 	      void *data, struct boot_result *res, struct mint_error *err)
 {
@@ -361,22 +438,92 @@ int boot_node(struct mintd *d, const struct boot_request *req, mint_plan_progres
 				req->node);
 	else
 		ret = mint_dev_node_state(&d->dev, (uint32_t)req->node, &state, err);
-	if (!ret && (state == MINT_NODE_BOOTING || state == MINT_NODE_RUNNING))
+	if (!ret && (state == MINT_NODE_BOOTING || state == MINT_NODE_RUNNING ||
+		     state == MINT_NODE_LOADING || state == MINT_NODE_HALTING))
 		ret = mint_fail(err, MINT_E_BUSY, "node%d is already %s", req->node,
 				mint_node_state_name(state));
+	if (!ret && state == MINT_NODE_FAILED)
+		ret = mint_fail(err, MINT_E_STATE,
+				"node%d has failed and still holds its resources; take them back "
+				"with mintctl kill node%d first",
+				req->node, req->node);
 	if (!ret)
 		ret = prepare(j, err);
 	if (!ret)
 		ret = build_plan(j, &plan, err);
 	if (!ret)
 		ret = mint_plan_run(&plan, progress, data, err);
-	if (!ret) {
-		res->mem_base = j->spec.mem_base;
-		res->mem_size = j->spec.mem_size;
-		snprintf(res->cmdline, sizeof(res->cmdline), "%s", j->cmdline);
-		log_msg(LOG_INFO, "%s is running", j->name);
-	}
+	if (!ret)
+		finish(j, res);
 	mint_plan_free(&plan);
 	free(j);
+	return ret;
+}
+
+/* ---- reboot ---- */
+
+/* What the reboot boots: the request's kernel, initrd and command line, else the last ones. */
+static int reboot_request(struct mintd *d, const struct reboot_request *rr,
+			  struct mint_boot_record *rec, struct boot_request *req,
+			  struct mint_error *err)
+{
+	struct mint_error e = {0};
+
+	if (mint_bootrec_load(d->state_dir, rr->node, rec, &e) && !rr->kernel)
+		return mint_fail(err, MINT_E_STATE, "%s; give the kernel to boot (--kernel)",
+				 e.msg);
+	memset(req, 0, sizeof(*req));
+	req->node = rr->node;
+	req->kernel = rr->kernel ? rr->kernel : rec->kernel;
+	req->initrd = rr->initrd ? rr->initrd : (rec->initrd[0] ? rec->initrd : NULL);
+	req->append = rr->append ? rr->append : rec->append;
+	req->timeout = rr->timeout;
+	return 0;
+}
+
+int reboot_node(struct mintd *d, const struct reboot_request *rr, mint_plan_progress_fn progress,
+		void *data, struct boot_result *res, struct mint_error *err)
+{
+	struct mint_boot_record *rec = calloc(1, sizeof(*rec));
+	struct boot_job *j = calloc(1, sizeof(*j));
+	struct ops_stop_request stop = {
+	    .node = rr->node, .keep = true, .to = -1, .timeout = rr->stop_timeout};
+	struct ops_stop_result stopped = {0};
+	struct boot_request req;
+	struct mint_plan plan;
+	int ret;
+
+	mint_plan_init(&plan);
+	if (!rec || !j)
+		ret = mint_fail(err, MINT_E_SYSTEM, "out of memory");
+	else
+		ret = reboot_request(d, rr, rec, &req, err);
+	if (!ret) {
+		j->d = d;
+		j->req = &req;
+		j->reboot = true;
+		/* The node halts (by force after the timeout) and keeps its resources. */
+		ret = ops_stop_node(d, &stop, progress, data, &stopped, err);
+	}
+	if (!ret)
+		ret = prepare(j, err);
+	if (!ret &&
+	    (mint_plan_add(&plan, step_start, step_stop, j, "load and start %s", j->name) ||
+	     mint_plan_add(&plan, step_wait_running, NULL, j, "wait for %s to report running",
+			   j->name)))
+		ret = mint_fail(err, MINT_E_SYSTEM, "out of memory");
+	if (!ret)
+		ret = mint_plan_run(&plan, progress, data, err);
+	if (ret && j && j->name[0])
+		mint_error_append(err, "%s keeps its CPUs, memory and devices; mintctl kill %s "
+				  "takes them back",
+				  j->name, j->name);
+	if (!ret)
+		finish(j, res);
+	mint_plan_free(&plan);
+	json_object_put(stopped.taken);
+	free(stopped.owned);
+	free(j);
+	free(rec);
 	return ret;
 }

@@ -14,7 +14,7 @@
 #define BOOT_DEFAULT_TIMEOUT 300 /* seconds; QEMU TCG boots slowly */
 #define BOOT_CMDLINE_MAX     4096
 
-_Static_assert(PARAM_MAX_BDFS == MINT_NODE_MAX_DEVS, "a boot request names at most the devices "
+_Static_assert(PARAM_MAX_BDFS >= MINT_NODE_MAX_DEVS, "a boot request can name every device "
 						     "a node can be booted with");
 
 /* What BootNode was asked for; the parameters decode straight into it. */
@@ -43,5 +43,20 @@ struct boot_result {
  */
 int boot_node(struct mintd *d, const struct boot_request *req, mint_plan_progress_fn progress,
 	      void *data, struct boot_result *res, struct mint_error *err);
+
+struct reboot_request {
+	int node;
+	const char *kernel, *initrd, *append; /* NULL: as at its last boot */
+	unsigned timeout;		       /* to come up; 0: default */
+	unsigned stop_timeout;		       /* to shut down before it is forced */
+};
+
+/*
+ * Reboot a node this node booted, on the CPUs, memory and devices it owns:
+ * halt it (by force after stop_timeout), keep its resources, load the kernel
+ * again (the last one, or the one asked for) and wait until it runs.
+ */
+int reboot_node(struct mintd *d, const struct reboot_request *req, mint_plan_progress_fn progress,
+		void *data, struct boot_result *res, struct mint_error *err);
 
 #endif

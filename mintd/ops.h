@@ -9,6 +9,7 @@
 #ifndef MINTD_OPS_H
 #define MINTD_OPS_H
 
+#include <json-c/json.h>
 #include <stdint.h>
 
 #include "mintd.h"
@@ -76,6 +77,56 @@ int ops_release_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci
 		    struct mint_error *err);
 int ops_reclaim_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci_release *res,
 		    struct mint_error *err);
+
+/* ---- op_take.c: FREE resources into this node ---- */
+
+#define OPS_TAKE_MAX 64
+
+struct ops_take_request {
+	struct mint_cpuset apic_ids;
+	size_t nblocks;
+	uint64_t blocks[MINT_MAX_MEM_BLOCKS]; /* bases */
+	size_t ndevs;
+	struct mint_bdf devs[MINT_MAX_PCI];
+};
+
+struct ops_take_result {
+	struct mint_cpuset cpus; /* logical CPUs of this node now online */
+	uint64_t memory_bytes;
+	size_t ndevs;
+	struct mint_bdf devs[MINT_MAX_PCI];
+	size_t nleft; /* what could not be taken (it is FREE), and why */
+	char left[OPS_TAKE_MAX][256];
+};
+
+/* Take each resource; what fails is left FREE and listed in res->left. */
+int ops_take(struct mintd *d, const struct ops_take_request *req, struct ops_take_result *res,
+	     struct mint_error *err);
+/* The TakeResources reply for @res: (cpus, memory_bytes, devices, left). */
+json_object *ops_take_json(const struct ops_take_result *res);
+
+/* ---- op_nodes.c: stopping another node ---- */
+
+struct ops_stop_request {
+	int node;
+	bool force;	   /* kill: do not ask it to shut down */
+	bool keep;	   /* leave its resources owned by it (reboot) */
+	bool no_reclaim;   /* leave them FREE */
+	int to;		   /* the node that takes them; -1: its parent when running, else this node */
+	unsigned timeout;  /* seconds to wait for its own shutdown before forcing it */
+};
+
+struct ops_stop_result {
+	char how[128];			/* "it shut down", "stopped by force after 30 s", ... */
+	struct mint_node_view *owned;	/* what it owned (caller frees) */
+	int taken_by;			/* -1: left FREE (or kept) */
+	json_object *taken;		/* the TakeResources reply of taken_by, when any */
+	char error[MINT_ERR_MSG_MAX];	/* why taking failed, when it did */
+};
+
+int ops_stop_node(struct mintd *d, const struct ops_stop_request *req,
+		  mint_plan_progress_fn progress, void *data, struct ops_stop_result *res,
+		  struct mint_error *err);
 
 /* ---- reconcile.c ---- */
 

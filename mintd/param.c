@@ -13,7 +13,7 @@ const char *param_type_name(enum param_type type)
 {
 	static const char *const names[] = {
 	    [PARAM_INT] = "int",	  [PARAM_BOOL] = "bool",	 [PARAM_STRING] = "string",
-	    [PARAM_INT_LIST] = "[]int", [PARAM_STRING_LIST] = "[]string",
+	    [PARAM_INT_LIST] = "[]int", [PARAM_STRING_LIST] = "[]string", [PARAM_OBJECT] = "object",
 	};
 
 	return (unsigned)type < ARRAY_SIZE(names) ? names[type] : "object";
@@ -42,6 +42,8 @@ bool param_type_matches(enum param_type type, json_object *v)
 		return array_of(v, json_type_int);
 	case PARAM_STRING_LIST:
 		return array_of(v, json_type_string);
+	case PARAM_OBJECT:
+		return json_object_is_type(v, json_type_object);
 	}
 	return false;
 }
@@ -178,8 +180,70 @@ int param_path(const struct param_spec *p, json_object *v, void *target, struct 
 	return 0;
 }
 
+int param_abs_path(const struct param_spec *p, json_object *v, void *target,
+		   struct mint_error *err)
+{
+	const char *path = json_object_get_string(v);
+
+	if (path[0] != '/')
+		return mint_fail(err, MINT_E_INVALID,
+				 "parameter %s: \"%s\" is not an absolute path", p->name, path);
+	*(const char **)target = path;
+	return 0;
+}
+
 int param_text(const struct param_spec *p, json_object *v, void *target, struct mint_error *err)
 {
 	*(const char **)target = json_object_get_string(v);
+	return 0;
+}
+
+int param_flag(const struct param_spec *p, json_object *v, void *target, struct mint_error *err)
+{
+	*(bool *)target = json_object_get_boolean(v);
+	return 0;
+}
+
+int param_json(const struct param_spec *p, json_object *v, void *target, struct mint_error *err)
+{
+	*(json_object **)target = v;
+	return 0;
+}
+
+int param_id_set(const struct param_spec *p, json_object *v, void *target,
+		 struct mint_error *err)
+{
+	struct mint_cpuset *set = target;
+
+	mint_cpuset_clear(set);
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		int64_t id = json_object_get_int64(json_object_array_get_idx(v, i));
+
+		if (id < 0 || id >= MINT_CPUSET_MAX)
+			return mint_fail(err, MINT_E_INVALID, "parameter %s: %" PRId64
+					 " is out of range", p->name, id);
+		mint_cpuset_add(set, (unsigned)id);
+	}
+	return 0;
+}
+
+int param_u64_list(const struct param_spec *p, json_object *v, void *target,
+		   struct mint_error *err)
+{
+	struct u64_list *list = target;
+	size_t n = json_object_array_length(v);
+
+	list->n = 0;
+	if (n > MINT_MAX_MEM_BLOCKS)
+		return mint_fail(err, MINT_E_INVALID, "parameter %s: at most %d values", p->name,
+				 MINT_MAX_MEM_BLOCKS);
+	for (size_t i = 0; i < n; i++) {
+		int64_t x = json_object_get_int64(json_object_array_get_idx(v, i));
+
+		if (x < 0)
+			return mint_fail(err, MINT_E_INVALID, "parameter %s: %" PRId64
+					 " is negative", p->name, x);
+		list->v[list->n++] = (uint64_t)x;
+	}
 	return 0;
 }

@@ -14,9 +14,17 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "mint_limits.h"
 #include "parse.h"
 
-enum param_type { PARAM_INT, PARAM_BOOL, PARAM_STRING, PARAM_INT_LIST, PARAM_STRING_LIST };
+enum param_type {
+	PARAM_INT,
+	PARAM_BOOL,
+	PARAM_STRING,
+	PARAM_INT_LIST,
+	PARAM_STRING_LIST,
+	PARAM_OBJECT,
+};
 
 struct param_spec;
 
@@ -66,14 +74,31 @@ int param_node(const struct param_spec *p, json_object *v, void *target,
 	       struct mint_error *err); /* [int], "nodeN" */
 int param_path(const struct param_spec *p, json_object *v, void *target,
 	       struct mint_error *err); /* [const char *], absolute, readable */
+int param_abs_path(const struct param_spec *p, json_object *v, void *target,
+		   struct mint_error *err); /* [const char *], absolute (maybe on another node) */
 int param_text(const struct param_spec *p, json_object *v, void *target,
 	       struct mint_error *err); /* [const char *], any string */
+int param_flag(const struct param_spec *p, json_object *v, void *target,
+	       struct mint_error *err); /* [bool] */
+int param_json(const struct param_spec *p, json_object *v, void *target,
+	       struct mint_error *err); /* [json_object *], borrowed for the call */
 
-#define PARAM_MAX_BDFS 32
+#define PARAM_MAX_BDFS MINT_MAX_PCI /* as many as the resource table has */
 
 struct bdf_list {
 	size_t n;
 	struct mint_bdf v[PARAM_MAX_BDFS];
 };
+
+int param_id_set(const struct param_spec *p, json_object *v, void *target,
+		 struct mint_error *err); /* [struct mint_cpuset] of ids < MINT_CPUSET_MAX, may be empty */
+
+struct u64_list {
+	size_t n;
+	uint64_t v[MINT_MAX_MEM_BLOCKS];
+};
+
+int param_u64_list(const struct param_spec *p, json_object *v, void *target,
+		   struct mint_error *err); /* [struct u64_list], non-negative */
 
 #endif

@@ -279,6 +279,7 @@ static bool start_call(struct server *s, size_t index, const char *text)
 	job->c = (struct call){
 	    .d = s->d,
 	    .fd = cn->fd,
+	    .from_node = -1,
 	    .method = json_object_get_string(method),
 	    .params = params ? json_object_get(params) : json_object_new_object(),
 	    .more = get_bool(msg, "more"),

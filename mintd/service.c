@@ -18,7 +18,10 @@ static const struct method *const methods[] = {
     &method_reclaim_cpus,  &method_release_memory,
     &method_reclaim_memory, &method_release_device,
     &method_reclaim_device, &method_boot_node,
-    &method_node_log,
+    &method_node_log,	   &method_forward,
+    &method_halt_node,	   &method_kill_node,
+    &method_shutdown,	   &method_take_resources,
+    &method_reboot_node,
 };
 
 const struct method *const *service_methods(size_t *n)
@@ -57,10 +60,16 @@ static void not_found(struct call *c)
 /*
  * One call that changes the machine at a time. A caller that has to wait hears
  * every second what it waits for (as a progress reply, when it asked for them).
+ * A call from another node gives up after PEER_LOCK_WAIT_S: that node may hold
+ * its own lock while it waits for us, and two nodes must not wait for each
+ * other forever.
  */
-static void take_op_lock(struct call *c)
+#define PEER_LOCK_WAIT_S 30
+
+static int take_op_lock(struct call *c)
 {
 	struct mintd *d = c->d;
+	long long start = mint_now_ms();
 
 	for (;;) {
 		struct timespec deadline;
@@ -70,6 +79,15 @@ static void take_op_lock(struct call *c)
 		deadline.tv_sec += 1;
 		if (!pthread_mutex_timedlock(&d->op_lock, &deadline))
 			break;
+		if (c->from_node >= 0 && mint_now_ms() - start > PEER_LOCK_WAIT_S * 1000) {
+			char busy[sizeof(d->op_desc)];
+
+			pthread_mutex_lock(&d->lock);
+			memcpy(busy, d->op_desc, sizeof(busy));
+			pthread_mutex_unlock(&d->lock);
+			call_failf(c, MINT_E_BUSY, "node%d is busy with %s", d->self, busy);
+			return -1;
+		}
 		pthread_mutex_lock(&d->lock);
 		snprintf(what, sizeof(what), "waiting for %s (running for %lld s)", d->op_desc,
 			 (mint_now_ms() - d->op_since_ms) / 1000);
@@ -80,6 +98,7 @@ static void take_op_lock(struct call *c)
 	snprintf(d->op_desc, sizeof(d->op_desc), "%s of uid %d", c->method, (int)c->uid);
 	d->op_since_ms = mint_now_ms();
 	pthread_mutex_unlock(&d->lock);
+	return 0;
 }
 
 static void release_op_lock(struct call *c)
@@ -123,9 +142,10 @@ void service_dispatch(struct call *c)
 	} else if (ret == -2) {
 		call_fail(c, &err);
 	} else if (m->modifies) {
-		take_op_lock(c);
-		m->run(c, args);
-		release_op_lock(c);
+		if (!take_op_lock(c)) {
+			m->run(c, args);
+			release_op_lock(c);
+		}
 	} else {
 		m->run(c, args);
 	}

@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "status.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "memory.h"
 #include "ops.h"
+#include "watch.h"
 
 static const struct vtype t_node_info = {
     "NodeInfo", "This node.", "(id: int, name: string, state: string, mint_kernel: bool)"};
 static const struct vtype t_node = {
-    "Node", "A node of the resource table and what the table gives it.",
-    "(id: int, name: string, state: string, heartbeat: int, apic_ids: []int, "
-    "memory_bytes: int, devices: []string)"};
+    "Node",
+    "A node of the resource table and what the table gives it. reason: why it\n"
+    "failed or halted; parent: the node that booted it; heartbeat_age_ms: how long\n"
+    "its heartbeat has not moved (this node's watcher; absent when not running);\n"
+    "console: the last lines its kernel printed, for a failed node.",
+    "(id: int, name: string, state: string, reason: ?string, parent: ?string, epoch: int, "
+    "heartbeat: int, heartbeat_age_ms: ?int, apic_ids: []int, memory_bytes: int, "
+    "devices: []string, console: ?string)"};
 static const struct vtype t_cpu = {
     "Cpu",
     "A CPU of this kernel. apic_id is absent while unknown (never online here);\n"
@@ -163,7 +170,24 @@ static json_object *node_json(struct mintd *d, const struct mint_node_view *v)
 	add_str(o, "name", v->name);
 	add_str(o, "state",
 		v->id == (uint32_t)d->self ? "running" : mint_node_state_name(v->state));
+	if (v->state == MINT_NODE_FAILED || v->state == MINT_NODE_HALTED)
+		add_opt_str(o, "reason", mint_node_reason_name(v->reason));
+	if (v->parent < MINT_MAX_NODES) {
+		char parent[16];
+
+		snprintf(parent, sizeof(parent), "node%u", v->parent);
+		add_str(o, "parent", parent);
+	}
+	add_int(o, "epoch", v->epoch);
 	add_int(o, "heartbeat", (int64_t)v->heartbeat);
+	if (v->id != (uint32_t)d->self && watch_silence_ms(d, v->id) >= 0)
+		add_int(o, "heartbeat_age_ms", watch_silence_ms(d, v->id));
+	if (v->state == MINT_NODE_FAILED) {
+		char tail[MINT_LOG_SIZE + 1];
+
+		if (mint_dev_node_log(&d->dev, v->id, tail, sizeof(tail)))
+			add_str(o, "console", tail);
+	}
 	json_object_object_add(o, "apic_ids", cpus);
 	add_int(o, "memory_bytes", (int64_t)v->memory_bytes);
 	json_object_object_add(o, "devices", devs);

@@ -51,7 +51,11 @@ static void result_free(struct result *r)
 static void call(struct fixture *f, const char *method, const char *params, bool may_modify,
 		 bool more, struct result *r)
 {
-	struct call c = {.d = &f->d, .method = method, .may_modify = may_modify, .more = more};
+	struct call c = {.d = &f->d,
+			 .method = method,
+			 .may_modify = may_modify,
+			 .more = more,
+			 .from_node = -1};
 	struct mint_msgbuf mb;
 	char *text;
 	int sv[2];
@@ -477,6 +481,79 @@ static void test_reconcile_warns_about_stale_state(void **state)
 	mintd_fini(&d2);
 }
 
+/* ---- other nodes ---- */
+
+static void test_forward(void **state)
+{
+	struct fixture *f = *state;
+	struct result r;
+	char why[512];
+
+	/* To this node: dispatched here, the reply wrapped as {node, reply}. */
+	call(f, MINT_INTERFACE ".Forward",
+	     "{\"node\":\"node0\",\"method\":\"" MINT_INTERFACE ".Status\"}", false, false, &r);
+	assert_string_equal(r.error, "");
+	assert_reply_matches(f, MINT_INTERFACE ".Forward", &r);
+	assert_string_equal(field(r.reply, "node"), "node0");
+	{
+		const struct idl_entry *m = idl_method(&f->idl, "Status");
+
+		if (!idl_check(&f->idl, m->out, json_object_object_get(r.reply, "reply"), why,
+			       sizeof(why)))
+			fail_msg("forwarded Status: %s", why);
+	}
+	result_free(&r);
+	/* Errors of the inner method come back as they are. */
+	expect_error(f, MINT_INTERFACE ".Forward",
+		     "{\"node\":\"node0\",\"method\":\"" MINT_INTERFACE
+		     ".ReleaseCpus\",\"parameters\":{\"cpus\":[0]}}",
+		     MINT_INTERFACE ".InvalidArgument", "CPU 0");
+	/* The caller's rights are checked here, against the inner method. */
+	call(f, MINT_INTERFACE ".Forward",
+	     "{\"node\":\"node1\",\"method\":\"" MINT_INTERFACE ".ReleaseCpus\"}", false, false,
+	     &r);
+	assert_string_equal(r.error, MINT_INTERFACE ".PermissionDenied");
+	result_free(&r);
+	expect_error(f, MINT_INTERFACE ".Forward",
+		     "{\"node\":\"node1\",\"method\":\"" MINT_INTERFACE ".Forward\"}",
+		     MINT_INTERFACE ".InvalidArgument", "cannot be forwarded");
+	expect_error(f, MINT_INTERFACE ".Forward",
+		     "{\"node\":\"node1\",\"method\":\"io.mint.Node.NoSuch\"}",
+		     MINT_INTERFACE ".InvalidArgument", "cannot be forwarded");
+	/* Another node needs the inter-node channel of a Mint kernel. */
+	expect_error(f, MINT_INTERFACE ".Forward",
+		     "{\"node\":\"node1\",\"method\":\"" MINT_INTERFACE ".Status\"}",
+		     MINT_INTERFACE ".NotSupported", "no inter-node channel");
+	expect_invalid_parameter(f, MINT_INTERFACE ".Forward",
+				 "{\"node\":\"node1\",\"method\":\"x\",\"parameters\":[1]}",
+				 "parameters");
+}
+
+static void test_node_life_cycle_errors(void **state)
+{
+	struct fixture *f = *state;
+
+	expect_error(f, MINT_INTERFACE ".HaltNode", "{\"name\":\"node0\"}",
+		     MINT_INTERFACE ".InvalidArgument", "node0 is this node");
+	expect_error(f, MINT_INTERFACE ".KillNode", "{\"name\":\"node3\"}",
+		     MINT_INTERFACE ".NotSupported", "no Mint support");
+	expect_error(f, MINT_INTERFACE ".HaltNode", "{\"name\":\"node3\",\"to\":\"nodeX\"}",
+		     MINT_INTERFACE ".InvalidArgument", "nodeX");
+	expect_error(f, MINT_INTERFACE ".RebootNode", "{\"name\":\"node0\"}",
+		     MINT_INTERFACE ".InvalidArgument", "node0 cannot be rebooted");
+	expect_error(f, MINT_INTERFACE ".RebootNode",
+		     "{\"name\":\"node2\",\"kernel\":\"relative/bzImage\"}",
+		     MINT_INTERFACE ".InvalidArgument", "not an absolute path");
+	expect_error(f, MINT_INTERFACE ".TakeResources",
+		     "{\"apic_ids\":[3],\"memory\":[],\"devices\":[]}",
+		     MINT_INTERFACE ".NotSupported", "cannot take resources");
+	expect_error(f, MINT_INTERFACE ".TakeResources",
+		     "{\"apic_ids\":[-3],\"memory\":[],\"devices\":[]}",
+		     MINT_INTERFACE ".InvalidArgument", "out of range");
+	expect_error(f, MINT_INTERFACE ".Shutdown", NULL, MINT_INTERFACE ".InvalidArgument",
+		     "node0 owns the machine");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -490,6 +567,8 @@ int main(void)
 	    cmocka_unit_test(test_memory_release_and_reclaim),
 	    cmocka_unit_test(test_device_in_use_is_refused),
 	    cmocka_unit_test(test_reconcile_warns_about_stale_state),
+	    cmocka_unit_test(test_forward),
+	    cmocka_unit_test(test_node_life_cycle_errors),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
