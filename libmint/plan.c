@@ -75,6 +75,8 @@ static void rollback(struct mint_plan *plan, struct mint_error *err)
 	plan->done = failed;
 }
 
+void (*mint_plan_step_hook)(void);
+
 int mint_plan_run(struct mint_plan *plan, mint_plan_progress_fn progress, void *data,
 		  struct mint_error *err)
 {
@@ -90,6 +92,8 @@ int mint_plan_run(struct mint_plan *plan, mint_plan_progress_fn progress, void *
 		mint_error_clear(&ferr);
 		if (!st->run(st->ctx, &ferr)) {
 			plan->done++;
+			if (mint_plan_step_hook)
+				mint_plan_step_hook();
 			continue;
 		}
 		if (ferr.kind == MINT_OK)

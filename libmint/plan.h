@@ -49,4 +49,10 @@ typedef void (*mint_plan_progress_fn)(size_t index, size_t total, const char *de
 int mint_plan_run(struct mint_plan *plan, mint_plan_progress_fn progress, void *data,
 		  struct mint_error *err);
 
+/*
+ * Called after every step that succeeded, in the thread that runs the plan
+ * (mintd's crash tests use it to die between two steps). NULL: nothing.
+ */
+extern void (*mint_plan_step_hook)(void);
+
 #endif

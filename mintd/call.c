@@ -62,7 +62,13 @@ void call_plan_progress(size_t index, size_t total, const char *desc, void *data
 int call_error(struct call *c, const char *error, json_object *params)
 {
 	json_object *reply = json_object_new_object();
+	json_object *msg;
 
+	c->failed = true;
+	if (params && json_object_object_get_ex(params, "message", &msg))
+		snprintf(c->error, sizeof(c->error), "%s", json_object_get_string(msg));
+	else
+		snprintf(c->error, sizeof(c->error), "%s", error);
 	json_object_object_add(reply, "error", json_object_new_string(error));
 	json_object_object_add(reply, "parameters", params ? params : json_object_new_object());
 	return send_reply(c, reply);

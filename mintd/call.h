@@ -28,6 +28,8 @@ struct call {
 	uid_t uid;	     /* the caller, for the log */
 	pid_t pid;
 	bool replied;	     /* a final reply or an error was sent */
+	bool failed;	     /* that was an error (for the journal) */
+	char error[MINT_ERR_MSG_MAX]; /* its message */
 };
 
 /* Final reply; takes over @params (NULL = {}). */

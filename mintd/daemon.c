@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "intent.h"
 #include "log.h"
 #include "mintd.h"
 #include "ops.h"
@@ -140,6 +141,9 @@ int mintd_init(struct mintd *d, struct mint_error *err)
 		mintd_warn(d, "%s; starting with an empty state", state_err.msg);
 	/* APIC IDs of CPUs that are offline now are known only from earlier runs. */
 	memcpy(d->apic_cache, d->state.apic_ids, sizeof(d->apic_cache));
+	/* Finish or undo what a crashed mintd left in flight, then compare with sysfs. */
+	intent_open(d);
+	ops_recover(d);
 	ops_reconcile(d);
 	return 0;
 }

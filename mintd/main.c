@@ -13,6 +13,7 @@
 #include "peer.h"
 #include "server.h"
 #include "service.h"
+#include "intent.h"
 #include "sysroot.h"
 #include "varlink.h"
 #include "watch.h"
@@ -30,6 +31,8 @@ static void usage(FILE *out)
 	    "  -d, --state-dir DIR   keep saved state in DIR (default %s)\n"
 	    "      --sysroot DIR     find /sys, /proc and /dev below DIR (for tests)\n"
 	    "      --describe        print the varlink interface description and exit\n"
+	    "      --crash-after-step N  crash test: kill mintd with SIGKILL after step N of\n"
+	    "                        the next operation (1 = right after its intent is written)\n"
 	    "  -h, --help            show this help\n"
 	    "  -V, --version         show the version\n",
 	    MINT_INTERFACE, MINT_SOCKET_PATH, MINTD_STATE_DIR);
@@ -42,6 +45,7 @@ static int parse_args(int argc, char **argv, struct mintd *d)
 	    {"state-dir", required_argument, NULL, 'd'},
 	    {"sysroot", required_argument, NULL, 'r'},
 	    {"describe", no_argument, NULL, 'D'},
+	    {"crash-after-step", required_argument, NULL, 'C'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -63,6 +67,18 @@ static int parse_args(int argc, char **argv, struct mintd *d)
 				fprintf(stderr, "mintd: --sysroot: %s\n", err.msg);
 				return -1;
 			}
+			break;
+		}
+		case 'C': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (end == optarg || *end || !n || n > 1000) {
+				fprintf(stderr, "mintd: --crash-after-step: \"%s\" is not a step number "
+						"(1-1000)\n", optarg);
+				return -1;
+			}
+			intent_set_crash_step((unsigned)n);
 			break;
 		}
 		case 'h':

@@ -9,6 +9,7 @@
  *   methods_boot.c       BootNode, RebootNode
  *   methods_peer.c       Forward (a method on another node)
  *   methods_nodes.c      HaltNode, KillNode, Shutdown, TakeResources
+ *   methods_move.c       MoveCpus, MoveMemory, MoveDevice, MoveDisk
  */
 #ifndef MINTD_METHODS_H
 #define MINTD_METHODS_H
@@ -32,5 +33,12 @@ extern const struct method method_halt_node;
 extern const struct method method_kill_node;
 extern const struct method method_shutdown;
 extern const struct method method_take_resources;
+extern const struct method method_move_cpus;
+extern const struct method method_move_memory;
+extern const struct method method_move_device;
+extern const struct method method_move_disk;
+
+/* What a node took into its kernel (TakeResources, and in the replies of stops and moves). */
+extern const struct vtype vtype_taken;
 
 #endif

@@ -17,13 +17,18 @@
 #include "ops.h"
 #include "util.h"
 
-static const struct vtype t_taken = {
-    "Taken",
-    "What a node took into its kernel: its logical CPU numbers, bytes of memory\n"
-    "and PCI devices; left: what stayed free, each with the reason.",
-    "(cpus: []int, memory_bytes: int, devices: []string, left: []string)"};
+#define TAKEN_FIELDS                                                                               \
+	"(cpus: []int, memory_bytes: int, devices: []string, disks: ?[]string, mounted: ?string, " \
+	"left: []string)"
 
-static const struct vtype *const nodes_types[] = {&t_taken, NULL};
+const struct vtype vtype_taken = {
+    "Taken",
+    "What a node took into its kernel: its logical CPU numbers, bytes of memory,\n"
+    "PCI devices, the disks that appeared below them and where one was mounted;\n"
+    "left: what stayed free, each with the reason.",
+    TAKEN_FIELDS};
+
+static const struct vtype *const nodes_types[] = {&vtype_taken, NULL};
 
 /* ---- HaltNode, KillNode ---- */
 
@@ -208,12 +213,14 @@ struct take_args {
 	struct mint_cpuset apic_ids;
 	struct u64_list memory;
 	struct bdf_list devices;
+	const char *mount;
 };
 
 static const struct param_spec take_params[] = {
     PARAM("apic_ids", PARAM_INT_LIST, false, struct take_args, apic_ids, param_id_set),
     PARAM("memory", PARAM_INT_LIST, false, struct take_args, memory, param_u64_list),
     PARAM("devices", PARAM_STRING_LIST, false, struct take_args, devices, param_bdf_list),
+    PARAM("mount", PARAM_STRING, true, struct take_args, mount, param_abs_path),
 };
 
 static void take_resources(struct call *c, void *args)
@@ -231,6 +238,7 @@ static void take_resources(struct call *c, void *args)
 		memcpy(req->blocks, a->memory.v, a->memory.n * sizeof(a->memory.v[0]));
 		req->ndevs = a->devices.n;
 		memcpy(req->devs, a->devices.v, a->devices.n * sizeof(a->devices.v[0]));
+		req->mount = a->mount;
 		if (ops_take(c->d, req, res, &err))
 			call_fail(c, &err);
 		else
@@ -245,10 +253,12 @@ const struct method method_take_resources = {
     .name = "TakeResources",
     .doc = "Take free resources into this node: CPUs by APIC ID, memory blocks by base\n"
 	   "address, PCI devices; each is claimed in the resource table and brought into\n"
-	   "this kernel. What cannot be taken stays free and is listed in left.",
+	   "this kernel. What cannot be taken stays free and is listed in left. With\n"
+	   "mount, the one disk of the devices is mounted there (a disk that cannot be\n"
+	   "mounted is given up again and listed in left).",
     .params = take_params,
     .nparams = ARRAY_SIZE(take_params),
-    .returns = "(cpus: []int, memory_bytes: int, devices: []string, left: []string)",
+    .returns = TAKEN_FIELDS,
     .args_size = sizeof(struct take_args),
     .modifies = true,
     .run = take_resources,

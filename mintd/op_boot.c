@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cpu.h"
+#include "intent.h"
 #include "log.h"
 #include "memory.h"
 #include "bootrec.h"
@@ -393,6 +394,30 @@ static int build_plan(struct boot_job *j, struct mint_plan *p, struct mint_error
 	return ret ? -1 : 0;
 }
 
+/* What the boot is about to hand over, for the journal (recover.c undoes it after a crash). */
+static json_object *boot_intent(const struct boot_job *j)
+{
+	json_object *o = json_object_new_object(), *cpus = json_object_new_array();
+	json_object *apic = json_object_new_array(), *blocks = json_object_new_array();
+	json_object *devs = json_object_new_array();
+
+	for (size_t i = 0; i < j->ncpus; i++) {
+		json_object_array_add(cpus, json_object_new_int((int)j->cpus[i]));
+		json_object_array_add(apic, json_object_new_int((int)j->spec.apic_ids[i]));
+	}
+	for (size_t i = 0; i < j->nblocks; i++)
+		json_object_array_add(blocks, json_object_new_int((int)j->blocks[i]));
+	for (size_t i = 0; i < j->req->devs.n; i++)
+		json_object_array_add(devs, ops_dev_intent(&j->pci[i].bdf, j->pci[i].driver,
+							   j->pci[i].module));
+	json_object_object_add(o, "node", json_object_new_int(j->req->node));
+	json_object_object_add(o, "cpus", cpus);
+	json_object_object_add(o, "apic_ids", apic);
+	json_object_object_add(o, "blocks", blocks);
+	json_object_object_add(o, "devices", devs);
+	return o;
+}
+
 /* Report the boot and remember how it was booted, for a reboot. */
 static void finish(struct boot_job *j, struct boot_result *res)
 {
@@ -421,6 +446,7 @@ int boot_node(struct mintd *d, const struct boot_request *req, mint_plan_progres
 	struct boot_job *j = calloc(1, sizeof(*j));
 	struct mint_plan plan;
 	uint32_t state;
+	uint64_t id;
 	int ret;
 
 	if (!j)
@@ -451,8 +477,16 @@ int boot_node(struct mintd *d, const struct boot_request *req, mint_plan_progres
 		ret = prepare(j, err);
 	if (!ret)
 		ret = build_plan(j, &plan, err);
-	if (!ret)
-		ret = mint_plan_run(&plan, progress, data, err);
+	if (!ret) {
+		json_object *intent = boot_intent(j);
+
+		ret = intent_begin(d, "boot", intent, &id, err);
+		json_object_put(intent);
+		if (!ret) {
+			ret = mint_plan_run(&plan, progress, data, err);
+			intent_end(d, id, ret, err);
+		}
+	}
 	if (!ret)
 		finish(j, res);
 	mint_plan_free(&plan);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "cpu.h"
+#include "intent.h"
 
 int ops_cpu_offline(void *ctx, struct mint_error *err)
 {
@@ -57,10 +58,26 @@ static int run_cpu_plan(struct mintd *d, const struct mint_cpuset *cpus, bool re
 	return ret;
 }
 
-static int change_cpus(struct mintd *d, const struct mint_cpuset *cpus, bool release,
-		       struct mint_error *err)
+/* The intent of an operation on @cpus: their numbers and APIC IDs. */
+json_object *ops_cpus_intent(struct mintd *d, const struct mint_cpuset *cpus)
 {
-	struct mint_state *saved;
+	json_object *o = json_object_new_object(), *ids = json_object_new_array();
+	json_object *apic = json_object_new_array();
+
+	pthread_mutex_lock(&d->lock);
+	for (int c = mint_cpuset_next(cpus, 0); c >= 0; c = mint_cpuset_next(cpus, c + 1)) {
+		json_object_array_add(ids, json_object_new_int(c));
+		json_object_array_add(apic, json_object_new_int(d->apic_cache[c]));
+	}
+	pthread_mutex_unlock(&d->lock);
+	json_object_object_add(o, "cpus", ids);
+	json_object_object_add(o, "apic_ids", apic);
+	return o;
+}
+
+static int check_cpus(struct mintd *d, const struct mint_cpuset *cpus, bool release,
+		      struct mint_error *err)
+{
 	struct mint_model m;
 	int ret;
 
@@ -69,23 +86,65 @@ static int change_cpus(struct mintd *d, const struct mint_cpuset *cpus, bool rel
 	ret = release ? mint_model_check_cpu_release(&m, cpus, err)
 		      : mint_model_check_cpu_reclaim(&m, cpus, err);
 	mint_model_free(&m);
-	if (ret || run_cpu_plan(d, cpus, release, err))
+	return ret;
+}
+
+int ops_cpus_give_up(struct mintd *d, const struct mint_cpuset *cpus, struct mint_error *err)
+{
+	/* Whatever runs on these CPUs (e.g. guests pinned to them) is moved off or refuses here. */
+	return run_cpu_plan(d, cpus, true, err);
+}
+
+static int record_cpus(struct mintd *d, const struct mint_cpuset *cpus, bool release,
+		       struct mint_error *err)
+{
+	struct mint_state *saved = mintd_state_begin(d, err);
+
+	if (!saved)
 		return -1;
-	saved = mintd_state_begin(d, err);
-	if (saved) {
-		for (int c = mint_cpuset_next(cpus, 0); c >= 0; c = mint_cpuset_next(cpus, c + 1)) {
-			if (release)
-				mint_cpuset_add(&d->state.cpus, (unsigned)c);
-			else
-				mint_cpuset_del(&d->state.cpus, (unsigned)c);
-		}
+	for (int c = mint_cpuset_next(cpus, 0); c >= 0; c = mint_cpuset_next(cpus, c + 1)) {
+		if (release)
+			mint_cpuset_add(&d->state.cpus, (unsigned)c);
+		else
+			mint_cpuset_del(&d->state.cpus, (unsigned)c);
 	}
-	if (!saved || mintd_state_commit(d, saved, err)) {
+	return mintd_state_commit(d, saved, err);
+}
+
+static int change_cpus(struct mintd *d, const struct mint_cpuset *cpus, bool release,
+		       struct mint_error *err)
+{
+	json_object *intent;
+	uint64_t id;
+	int ret;
+
+	if (release ? ops_cpus_check_release(d, cpus, err) : check_cpus(d, cpus, false, err))
+		return -1;
+	intent = ops_cpus_intent(d, cpus);
+	ret = intent_begin(d, release ? "cpu-release" : "cpu-reclaim", intent, &id, err);
+	json_object_put(intent);
+	if (ret)
+		return -1;
+	ret = release ? ops_cpus_give_up(d, cpus, err) : run_cpu_plan(d, cpus, false, err);
+	if (!ret && record_cpus(d, cpus, release, err)) {
 		/* Without a record of it the change would be forgotten: undo it. */
 		run_cpu_plan(d, cpus, !release, NULL);
-		return -1;
+		ret = -1;
 	}
-	return 0;
+	intent_end(d, id, ret, err);
+	return ret;
+}
+
+int ops_cpus_check_release(struct mintd *d, const struct mint_cpuset *cpus,
+			   struct mint_error *err)
+{
+	return check_cpus(d, cpus, true, err);
+}
+
+int ops_cpus_run_plan(struct mintd *d, const struct mint_cpuset *cpus, bool release,
+		      struct mint_error *err)
+{
+	return run_cpu_plan(d, cpus, release, err);
 }
 
 int ops_release_cpus(struct mintd *d, const struct mint_cpuset *cpus, struct mint_error *err)

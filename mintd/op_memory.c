@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intent.h"
 #include "log.h"
 #include "memory.h"
 
@@ -153,51 +154,102 @@ static int release_candidates(const struct mint_model *m, unsigned *out, size_t 
 	return 0;
 }
 
-static int change_mem(struct mintd *d, uint64_t bytes, bool release, mint_plan_progress_fn progress,
-		      void *data, struct ops_mem_result *res, struct mint_error *err)
+int ops_mem_pick(struct mintd *d, uint64_t bytes, bool release, struct ops_mem_pick *pick,
+		 struct mint_error *err)
 {
 	size_t idx[MINT_STATE_MAX_MEM];
-	unsigned *cand = calloc(MINT_STATE_MAX_MEM, sizeof(*cand));
-	struct mem_candidates cands = {.blocks = cand};
-	struct mint_state *saved;
 	struct mint_model m;
 	int ret;
 
-	memset(res, 0, sizeof(*res));
-	if (!cand)
-		return mint_fail(err, MINT_E_SYSTEM, "out of memory");
-	if (ops_scan(d, MODEL_MEM, &m, err)) {
-		free(cand);
+	memset(pick, 0, sizeof(*pick));
+	if (ops_scan(d, MODEL_MEM, &m, err))
 		return -1;
-	}
 	ret = release ? mint_model_pick_mem_release(&m, bytes, idx, MINT_STATE_MAX_MEM,
-						    &res->nblocks, err)
+						    &pick->res.nblocks, err)
 		      : mint_model_pick_mem_reclaim(&m, bytes, idx, MINT_STATE_MAX_MEM,
-						    &res->nblocks, err);
-	for (size_t i = 0; !ret && i < res->nblocks; i++)
-		res->blocks[i] = m.mem[idx[i]].index;
+						    &pick->res.nblocks, err);
+	for (size_t i = 0; !ret && i < pick->res.nblocks; i++)
+		pick->res.blocks[i] = m.mem[idx[i]].index;
 	if (!ret && release)
-		ret = release_candidates(&m, cand, &cands.n, err);
+		ret = release_candidates(&m, pick->cand, &pick->ncand, err);
+	if (!ret && !release) {
+		memcpy(pick->cand, pick->res.blocks, pick->res.nblocks * sizeof(pick->cand[0]));
+		pick->ncand = pick->res.nblocks;
+	}
+	pick->res.bytes = bytes;
 	mint_model_free(&m);
-	if (!ret)
-		ret = release ? run_mem_release(d, res, &cands, progress, data, err)
-			      : run_mem_plan(d, res, false, progress, data, err);
-	free(cand);
-	if (ret)
-		return -1;
-	res->bytes = bytes;
-	saved = mintd_state_begin(d, err);
+	return ret;
+}
+
+json_object *ops_mem_intent(const struct ops_mem_pick *pick)
+{
+	json_object *o = json_object_new_object(), *c = json_object_new_array();
+
+	for (size_t i = 0; i < pick->ncand; i++)
+		json_object_array_add(c, json_object_new_int((int)pick->cand[i]));
+	json_object_object_add(o, "bytes", json_object_new_int64((int64_t)pick->res.bytes));
+	json_object_object_add(o, "blocks", c);
+	return o;
+}
+
+int ops_mem_give_up(struct mintd *d, struct ops_mem_pick *pick, mint_plan_progress_fn progress,
+		    void *data, struct mint_error *err)
+{
+	struct mem_candidates cands = {.blocks = pick->cand, .n = pick->ncand};
+
+	return run_mem_release(d, &pick->res, &cands, progress, data, err);
+}
+
+int ops_mem_take_back(struct mintd *d, struct ops_mem_result *res, struct mint_error *err)
+{
+	return run_mem_plan(d, res, false, NULL, NULL, err);
+}
+
+static int record_mem(struct mintd *d, const struct ops_mem_result *res, bool release,
+		      struct mint_error *err)
+{
+	struct mint_state *saved = mintd_state_begin(d, err);
+
 	for (size_t i = 0; saved && i < res->nblocks; i++) {
 		if (release)
 			mint_state_add_mem(&d->state, res->blocks[i]);
 		else
 			mint_state_del_mem(&d->state, res->blocks[i]);
 	}
-	if (!saved || mintd_state_commit(d, saved, err)) {
-		run_mem_plan(d, res, !release, NULL, NULL, NULL);
-		return -1;
+	return saved ? mintd_state_commit(d, saved, err) : -1;
+}
+
+static int change_mem(struct mintd *d, uint64_t bytes, bool release, mint_plan_progress_fn progress,
+		      void *data, struct ops_mem_result *res, struct mint_error *err)
+{
+	struct ops_mem_pick *pick = calloc(1, sizeof(*pick));
+	json_object *intent;
+	uint64_t id = 0;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	if (!pick)
+		return mint_fail(err, MINT_E_SYSTEM, "out of memory");
+	ret = ops_mem_pick(d, bytes, release, pick, err);
+	if (!ret) {
+		intent = ops_mem_intent(pick);
+		ret = intent_begin(d, release ? "mem-release" : "mem-reclaim", intent, &id, err);
+		json_object_put(intent);
 	}
-	return 0;
+	if (!ret)
+		ret = release ? ops_mem_give_up(d, pick, progress, data, err)
+			      : run_mem_plan(d, &pick->res, false, progress, data, err);
+	if (!ret && record_mem(d, &pick->res, release, err)) {
+		/* Without a record of it the change would be forgotten: undo it. */
+		run_mem_plan(d, &pick->res, !release, NULL, NULL, NULL);
+		ret = -1;
+	}
+	if (id)
+		intent_end(d, id, ret, err);
+	if (!ret)
+		*res = pick->res;
+	free(pick);
+	return ret;
 }
 
 int ops_release_mem(struct mintd *d, uint64_t bytes, mint_plan_progress_fn progress, void *data,

@@ -14,11 +14,14 @@
 #include <string.h>
 
 #include "cpu.h"
+#include "disk.h"
+#include "intent.h"
 #include "log.h"
 #include "memory.h"
 #include "pcidev.h"
 #include "sysfs.h"
 #include "sysroot.h"
+#include "util.h"
 
 static void note_left(struct ops_take_result *res, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -173,15 +176,104 @@ static int take_dev(struct mintd *d, const struct mint_bdf *bdf, struct ops_take
 	return 0;
 }
 
+/* ---- disks of the devices taken ---- */
+
+#define DISK_APPEAR_MS 15000
+
+/* A disk that cannot be mounted here goes back: its controller is given up (FREE). */
+static void give_back_dev(struct mintd *d, const struct mint_bdf *bdf, struct ops_take_result *res,
+			  const char *why)
+{
+	struct mint_pci_release rel;
+	struct mint_error e = {0};
+	struct mint_pcidev dev;
+	char name[MINT_BDF_STRLEN];
+
+	mint_format_bdf(bdf, name);
+	if (ops_dev_check_release(d, bdf, &dev, &e) || ops_dev_give_up(d, &dev, &rel, &e)) {
+		note_left(res, "disk of PCI device %s: %s (and it stays here: %s)", name, why,
+			  e.msg);
+		return;
+	}
+	for (size_t i = 0; i < res->ndevs; i++)
+		if (!mint_bdf_cmp(&res->devs[i], bdf)) {
+			res->devs[i] = res->devs[--res->ndevs];
+			break;
+		}
+	note_left(res, "PCI device %s: %s", name, why);
+}
+
+static void take_disks(struct mintd *d, const struct ops_take_request *req,
+		       struct ops_take_result *res)
+{
+	mint_disk_name names[MINT_DISK_MAX];
+	struct mint_error e = {0};
+	size_t n;
+
+	for (size_t i = 0; i < res->ndevs && res->ndisks < ARRAY_SIZE(res->disks); i++) {
+		n = mint_disk_wait(&res->devs[i], req->mount ? DISK_APPEAR_MS : 0, names,
+				   MINT_DISK_MAX);
+		for (size_t k = 0; k < n && res->ndisks < ARRAY_SIZE(res->disks); k++)
+			snprintf(res->disks[res->ndisks++], sizeof(res->disks[0]), "%s", names[k]);
+	}
+	if (!req->mount || !res->ndevs)
+		return;
+	if (res->ndisks != 1) {
+		give_back_dev(d, &res->devs[0], res,
+			      res->ndisks ? "has several disks: mount them by hand"
+					  : "no disk appeared, so nothing could be mounted");
+		res->ndisks = 0;
+		return;
+	}
+	/* The whole disk first, then its only partition. */
+	if (mint_disk_mount(res->disks[0], 0, req->mount, NULL, NULL, &e) &&
+	    mint_disk_mount(res->disks[0], 1, req->mount, NULL, NULL, NULL)) {
+		give_back_dev(d, &res->devs[0], res, e.msg);
+		res->ndisks = 0;
+		return;
+	}
+	snprintf(res->mounted, sizeof(res->mounted), "%s", req->mount);
+	log_msg(LOG_NOTICE, "disk %s mounted on %s", res->disks[0], req->mount);
+}
+
+static json_object *take_intent(const struct ops_take_request *req)
+{
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+	json_object *m = json_object_new_array(), *v = json_object_new_array();
+	char name[MINT_BDF_STRLEN];
+
+	for (int c = mint_cpuset_next(&req->apic_ids, 0); c >= 0;
+	     c = mint_cpuset_next(&req->apic_ids, (unsigned)c + 1))
+		json_object_array_add(a, json_object_new_int(c));
+	for (size_t i = 0; i < req->nblocks; i++)
+		json_object_array_add(m, json_object_new_int64((int64_t)req->blocks[i]));
+	for (size_t i = 0; i < req->ndevs; i++) {
+		mint_format_bdf(&req->devs[i], name);
+		json_object_array_add(v, json_object_new_string(name));
+	}
+	json_object_object_add(o, "apic_ids", a);
+	json_object_object_add(o, "memory", m);
+	json_object_object_add(o, "devices", v);
+	return o;
+}
+
 int ops_take(struct mintd *d, const struct ops_take_request *req, struct ops_take_result *res,
 	     struct mint_error *err)
 {
 	char name[MINT_BDF_STRLEN];
+	json_object *intent;
+	uint64_t id;
+	int ret;
 
 	memset(res, 0, sizeof(*res));
 	if (!d->mint_kernel)
 		return mint_fail(err, MINT_E_UNSUPPORTED,
 				 "this kernel has no Mint support: it cannot take resources");
+	intent = take_intent(req);
+	ret = intent_begin(d, "take", intent, &id, err);
+	json_object_put(intent);
+	if (ret)
+		return -1;
 	for (int a = mint_cpuset_next(&req->apic_ids, 0); a >= 0;
 	     a = mint_cpuset_next(&req->apic_ids, (unsigned)a + 1)) {
 		struct mint_error e = {0};
@@ -210,6 +302,8 @@ int ops_take(struct mintd *d, const struct ops_take_request *req, struct ops_tak
 			log_msg(LOG_WARNING, "could not take PCI device %s: %s", name, e.msg);
 		}
 	}
+	take_disks(d, req, res);
+	intent_end(d, id, 0, NULL);
 	return 0;
 }
 
@@ -231,6 +325,15 @@ json_object *ops_take_json(const struct ops_take_result *res)
 	json_object_object_add(o, "cpus", cpus);
 	json_object_object_add(o, "memory_bytes", json_object_new_int64((int64_t)res->memory_bytes));
 	json_object_object_add(o, "devices", devs);
+	if (res->ndisks) {
+		json_object *disks = json_object_new_array();
+
+		for (size_t i = 0; i < res->ndisks; i++)
+			json_object_array_add(disks, json_object_new_string(res->disks[i]));
+		json_object_object_add(o, "disks", disks);
+	}
+	if (res->mounted[0])
+		json_object_object_add(o, "mounted", json_object_new_string(res->mounted));
 	json_object_object_add(o, "left", left);
 	return o;
 }

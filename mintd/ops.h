@@ -10,6 +10,7 @@
 #define MINTD_OPS_H
 
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdint.h>
 
 #include "mintd.h"
@@ -52,6 +53,19 @@ int ops_add_table_step(struct mintd *d, struct mint_plan *plan, struct table_res
 
 int ops_release_cpus(struct mintd *d, const struct mint_cpuset *cpus, struct mint_error *err);
 int ops_reclaim_cpus(struct mintd *d, const struct mint_cpuset *cpus, struct mint_error *err);
+/* The checks of a release (owned, online, not CPU 0, one stays), without acting. */
+int ops_cpus_check_release(struct mintd *d, const struct mint_cpuset *cpus,
+			   struct mint_error *err);
+/*
+ * Offline and free in the table, nothing recorded: the CPUs leave this node
+ * (moves). The caller has checked them with ops_cpus_check_release().
+ */
+int ops_cpus_give_up(struct mintd *d, const struct mint_cpuset *cpus, struct mint_error *err);
+/* The bare plan: release (offline, free) or reclaim (claim, online), rolled back on failure. */
+int ops_cpus_run_plan(struct mintd *d, const struct mint_cpuset *cpus, bool release,
+		      struct mint_error *err);
+/* {"cpus": [...], "apic_ids": [...]} for a journal intent. */
+json_object *ops_cpus_intent(struct mintd *d, const struct mint_cpuset *cpus);
 /* Plan steps on one CPU; the context points at its number (unsigned). */
 int ops_cpu_offline(void *ctx, struct mint_error *err);
 int ops_cpu_online(void *ctx, struct mint_error *err);
@@ -67,6 +81,21 @@ int ops_release_mem(struct mintd *d, uint64_t bytes, mint_plan_progress_fn progr
 		    struct ops_mem_result *res, struct mint_error *err);
 int ops_reclaim_mem(struct mintd *d, uint64_t bytes, mint_plan_progress_fn progress, void *data,
 		    struct ops_mem_result *res, struct mint_error *err);
+/* Blocks chosen for a release or a reclaim, before anything changes. */
+struct ops_mem_pick {
+	struct ops_mem_result res; /* nblocks to release / the blocks to reclaim */
+	size_t ncand;		    /* release: every block that may be offlined instead */
+	unsigned cand[MINT_STATE_MAX_MEM];
+};
+int ops_mem_pick(struct mintd *d, uint64_t bytes, bool release, struct ops_mem_pick *pick,
+		 struct mint_error *err);
+/* {"bytes", "blocks": candidates} for a journal intent. */
+json_object *ops_mem_intent(const struct ops_mem_pick *pick);
+/* Offline and free the picked blocks, nothing recorded: they leave this node (moves). */
+int ops_mem_give_up(struct mintd *d, struct ops_mem_pick *pick, mint_plan_progress_fn progress,
+		    void *data, struct mint_error *err);
+/* Claim and online @res's blocks again (a move that did not happen). */
+int ops_mem_take_back(struct mintd *d, struct ops_mem_result *res, struct mint_error *err);
 /* Plan steps on one memory block; the context points at its index (unsigned). */
 int ops_mem_offline(void *ctx, struct mint_error *err);
 int ops_mem_online(void *ctx, struct mint_error *err);
@@ -77,6 +106,14 @@ int ops_release_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci
 		    struct mint_error *err);
 int ops_reclaim_dev(struct mintd *d, const struct mint_bdf *bdf, struct mint_pci_release *res,
 		    struct mint_error *err);
+/* The checks of a release (exists, ours, not in use); *@dev: what the scan saw. */
+int ops_dev_check_release(struct mintd *d, const struct mint_bdf *bdf, struct mint_pcidev *dev,
+			  struct mint_error *err);
+/* Unbind, pci-stub, unload the module, free in the table; nothing recorded (moves). */
+int ops_dev_give_up(struct mintd *d, const struct mint_pcidev *dev, struct mint_pci_release *rel,
+		    struct mint_error *err);
+/* {"address", "driver", "module"} for a journal intent. */
+json_object *ops_dev_intent(const struct mint_bdf *bdf, const char *driver, const char *module);
 
 /* ---- op_take.c: FREE resources into this node ---- */
 
@@ -88,6 +125,7 @@ struct ops_take_request {
 	uint64_t blocks[MINT_MAX_MEM_BLOCKS]; /* bases */
 	size_t ndevs;
 	struct mint_bdf devs[MINT_MAX_PCI];
+	const char *mount; /* mount the one disk of the devices here (may be NULL) */
 };
 
 struct ops_take_result {
@@ -97,6 +135,9 @@ struct ops_take_result {
 	struct mint_bdf devs[MINT_MAX_PCI];
 	size_t nleft; /* what could not be taken (it is FREE), and why */
 	char left[OPS_TAKE_MAX][256];
+	size_t ndisks; /* the disks that appeared below the devices */
+	char disks[16][32];
+	char mounted[PATH_MAX]; /* where one was mounted, "" */
 };
 
 /* Take each resource; what fails is left FREE and listed in res->left. */
@@ -127,6 +168,11 @@ struct ops_stop_result {
 int ops_stop_node(struct mintd *d, const struct ops_stop_request *req,
 		  mint_plan_progress_fn progress, void *data, struct ops_stop_result *res,
 		  struct mint_error *err);
+
+/* ---- recover.c ---- */
+
+/* Finish or undo what the journal says a crashed mintd left in flight. */
+void ops_recover(struct mintd *d);
 
 /* ---- reconcile.c ---- */
 

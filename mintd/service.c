@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "intent.h"
 #include "methods.h"
 #include "util.h"
 #include "varlink.h"
@@ -21,7 +22,9 @@ static const struct method *const methods[] = {
     &method_node_log,	   &method_forward,
     &method_halt_node,	   &method_kill_node,
     &method_shutdown,	   &method_take_resources,
-    &method_reboot_node,
+    &method_reboot_node,   &method_move_cpus,
+    &method_move_memory,   &method_move_device,
+    &method_move_disk,
 };
 
 const struct method *const *service_methods(size_t *n)
@@ -143,7 +146,9 @@ void service_dispatch(struct call *c)
 		call_fail(c, &err);
 	} else if (m->modifies) {
 		if (!take_op_lock(c)) {
+			intent_call_begin(c);
 			m->run(c, args);
+			intent_call_end(c);
 			release_op_lock(c);
 		}
 	} else {

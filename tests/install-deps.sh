@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
 	# build
 	gcc libc6-dev meson ninja-build pkg-config libjson-c-dev libpci-dev pci.ids libkmod-dev
-	libsystemd-dev libcmocka-dev
+	libsystemd-dev libcmocka-dev libmount-dev
 	# end-to-end tests: QEMU, a stock kernel, busybox for the initramfs
 	qemu-system-x86 linux-image-amd64 busybox-static cpio kmod jq
 	# the Mint kernel build
