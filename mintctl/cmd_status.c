@@ -169,6 +169,10 @@ static void print_human(json_object *reply, struct table *nodes, struct table *c
 	table_print(mem, stdout);
 	putchar('\n');
 	table_print(devs, stdout);
+	if (member(reply, "guests")) {
+		printf("\nGuests:\n");
+		ctl_print_guests(member(reply, "guests"));
+	}
 	for (size_t i = 0; warnings && i < json_object_array_length(warnings); i++)
 		printf("%swarning: %s\n", i ? "" : "\n",
 		       json_object_get_string(json_object_array_get_idx(warnings, i)));

@@ -33,6 +33,11 @@ extern const struct method method_halt_node;
 extern const struct method method_kill_node;
 extern const struct method method_shutdown;
 extern const struct method method_take_resources;
+/* methods_vm.c: VmStart, VmStop, VmList, VmConsole */
+extern const struct method method_vm_start;
+extern const struct method method_vm_stop;
+extern const struct method method_vm_list;
+extern const struct method method_vm_console;
 extern const struct method method_move_cpus;
 extern const struct method method_move_memory;
 extern const struct method method_move_device;

@@ -16,6 +16,7 @@
 #include "methods.h"
 #include "ops.h"
 #include "util.h"
+#include "vm.h"
 
 #define TAKEN_FIELDS                                                                               \
 	"(cpus: []int, memory_bytes: int, devices: []string, disks: ?[]string, mounted: ?string, " \
@@ -187,6 +188,8 @@ static void shutdown_node(struct call *c, void *args)
 			   "console");
 		return;
 	}
+	/* Guests first: they get VM_STOP_TIMEOUT seconds to shut down, then are stopped. */
+	vm_shutdown_all(c->d);
 	if (pthread_create(&tid, NULL, power_off_thread, NULL)) {
 		call_failf(c, MINT_E_SYSTEM, "cannot start the shutdown");
 		return;

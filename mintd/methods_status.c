@@ -20,9 +20,10 @@ const struct method method_status = {
     .interface = MINT_INTERFACE,
     .name = "Status",
     .doc = "This node's view of the machine, and warnings from reconciling saved state.\n"
-	   "nodes lists every node of the resource table (empty without a Mint kernel).",
+	   "nodes lists every node of the resource table (empty without a Mint kernel);\n"
+	   "guests, this node's KVM guests (absent where libvirt does not answer).",
     .returns = "(node: NodeInfo, nodes: []Node, cpus: []Cpu, memory: Memory, devices: []Device, "
-	       "warnings: []string)",
+	       "warnings: []string, guests: ?[]Guest)",
     .types = status_types,
     .run = status,
 };

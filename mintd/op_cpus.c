@@ -7,6 +7,7 @@
 
 #include "cpu.h"
 #include "intent.h"
+#include "vm.h"
 
 int ops_cpu_offline(void *ctx, struct mint_error *err)
 {
@@ -92,6 +93,8 @@ static int check_cpus(struct mintd *d, const struct mint_cpuset *cpus, bool rele
 int ops_cpus_give_up(struct mintd *d, const struct mint_cpuset *cpus, struct mint_error *err)
 {
 	/* Whatever runs on these CPUs (e.g. guests pinned to them) is moved off or refuses here. */
+	if (vm_cpus_leaving(d, cpus, err))
+		return -1;
 	return run_cpu_plan(d, cpus, true, err);
 }
 

@@ -25,6 +25,9 @@ static const struct method *const methods[] = {
     &method_reboot_node,   &method_move_cpus,
     &method_move_memory,   &method_move_device,
     &method_move_disk,
+    /* KVM guests of this node (methods_vm.c) */
+    &method_vm_start,	   &method_vm_stop,
+    &method_vm_list,	   &method_vm_console,
 };
 
 const struct method *const *service_methods(size_t *n)

@@ -6,6 +6,7 @@
 
 #include "memory.h"
 #include "ops.h"
+#include "vm.h"
 #include "watch.h"
 
 static const struct vtype t_node_info = {
@@ -37,8 +38,8 @@ static const struct vtype t_device = {
     "(address: string, name: string, vendor: int, device: int, class: int, driver: ?string, "
     "module: ?string, msi: bool, in_use: ?string, owner: string)"};
 
-const struct vtype *const status_types[] = {&t_node_info, &t_node,   &t_cpu,   &t_block,
-					    &t_memory,	  &t_device, NULL};
+const struct vtype *const status_types[] = {&t_node_info, &t_node,   &t_cpu,	 &t_block,
+					    &t_memory,	  &t_device, &vm_guest_type, NULL};
 
 static void add_str(json_object *o, const char *key, const char *val)
 {
@@ -212,7 +213,7 @@ static json_object *nodes_json(struct mintd *d)
 
 json_object *status_build(struct mintd *d, struct mint_error *err)
 {
-	json_object *reply, *warnings;
+	json_object *reply, *warnings, *guests;
 	struct mint_model m;
 	unsigned what = MODEL_ALL;
 	uint64_t bs;
@@ -233,6 +234,9 @@ json_object *status_build(struct mintd *d, struct mint_error *err)
 		json_object_array_add(warnings, json_object_new_string(d->warnings[i]));
 	pthread_mutex_unlock(&d->lock);
 	json_object_object_add(reply, "warnings", warnings);
+	guests = vm_status_guests(d); /* NULL: no hypervisor on this node */
+	if (guests)
+		json_object_object_add(reply, "guests", guests);
 	mint_model_free(&m);
 	return reply;
 }
