@@ -278,6 +278,37 @@ int mint_dev_cpu_map(struct mint_dev *dev, int *apic, size_t n, struct mint_erro
 	return 0;
 }
 
+int mint_dev_pci_add(struct mint_dev *dev, const struct mint_bdf *bdf, struct mint_error *err)
+{
+	struct mint_pci_func f = {.segment = bdf->domain, .bus = bdf->bus, .devfn = mint_bdf_devfn(bdf)};
+	char name[MINT_BDF_STRLEN];
+	int e;
+
+	if (!ioctl(dev->fd, MINT_IOC_PCI_ADD, &f))
+		return 0;
+	e = errno;
+	mint_format_bdf(bdf, name);
+	switch (e) {
+	case EPERM:
+		return mint_fail_errno(err, MINT_E_PERM, e,
+				       "PCI device %s is not this node's in the resource table", name);
+	case ENODEV:
+		return mint_fail_errno(err, MINT_E_NOTFOUND, e,
+				       "PCI device %s does not answer on its bus in this kernel", name);
+	case EBUSY:
+		return mint_fail_errno(err, MINT_E_BUSY, e,
+				       "PCI device %s: this kernel cannot claim its BARs where they are",
+				       name);
+	case ENOTTY:
+		return mint_fail_errno(err, MINT_E_UNSUPPORTED, e,
+				       "this Mint kernel cannot add PCI devices after boot (no "
+				       "MINT_IOC_PCI_ADD)");
+	default:
+		return mint_fail_errno(err, MINT_E_SYSTEM, e, "adding PCI device %s failed: %s", name,
+				       strerror(e));
+	}
+}
+
 int mint_dev_node_view(const struct mint_dev *dev, uint32_t node, struct mint_node_view *v)
 {
 	const volatile struct mint_table *t = dev->table;

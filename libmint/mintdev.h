@@ -50,6 +50,12 @@ int mint_dev_set_state(struct mint_dev *dev, uint32_t node, uint32_t from, uint3
 int mint_dev_stop(struct mint_dev *dev, uint32_t node, uint32_t flags, struct mint_stop *out,
 		  struct mint_error *err);
 
+/*
+ * Add a PCI function the table gives this node but this kernel never scanned
+ * (it came from another node): scanned alone, its BARs kept as they are.
+ */
+int mint_dev_pci_add(struct mint_dev *dev, const struct mint_bdf *bdf, struct mint_error *err);
+
 /* APIC ID of each logical CPU of this kernel (-1: not present), @n entries. */
 int mint_dev_cpu_map(struct mint_dev *dev, int *apic, size_t n, struct mint_error *err);
 

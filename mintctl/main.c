@@ -17,8 +17,9 @@
 #include "util.h"
 
 static const struct verb *const verbs[] = {
-    &verb_status,      &verb_cpu_release, &verb_cpu_reclaim, &verb_mem_release,
-    &verb_mem_reclaim, &verb_dev_release, &verb_dev_reclaim, &verb_boot,
+    &verb_status,      &verb_cpu_release, &verb_cpu_reclaim, &verb_cpu_move,
+    &verb_mem_release, &verb_mem_reclaim, &verb_mem_move,    &verb_dev_release,
+    &verb_dev_reclaim, &verb_dev_move,	  &verb_disk_move,   &verb_boot,
     &verb_log,	       &verb_halt,	  &verb_kill,	     &verb_reboot,
     &verb_vm_start,    &verb_vm_stop,	  &verb_vm_list,     &verb_vm_console,
 };

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "op_move.h"
 #include "peer.h"
 #include "util.h"
 #include "varlink.h"
@@ -138,57 +139,41 @@ static int taker(struct mintd *d, const struct ops_stop_request *req,
 	return d->self;
 }
 
-static json_object *take_call(const struct mint_node_view *v)
+/* What a stopped node owned, as a take request. */
+static void owned_to_take(const struct mint_node_view *v, struct ops_take_request *req)
 {
-	json_object *call = json_object_new_object(), *p = json_object_new_object();
-	json_object *cpus = json_object_new_array(), *mem = json_object_new_array();
-	json_object *devs = json_object_new_array();
-	char name[MINT_BDF_STRLEN];
-
-	for (int a = mint_cpuset_next(&v->apic_ids, 0); a >= 0;
-	     a = mint_cpuset_next(&v->apic_ids, (unsigned)a + 1))
-		json_object_array_add(cpus, json_object_new_int(a));
-	for (size_t i = 0; i < v->nblocks; i++)
-		json_object_array_add(mem, json_object_new_int64((int64_t)v->blocks[i]));
-	for (size_t i = 0; i < v->ndevs; i++) {
-		mint_format_bdf(&v->devs[i], name);
-		json_object_array_add(devs, json_object_new_string(name));
-	}
-	json_object_object_add(p, "apic_ids", cpus);
-	json_object_object_add(p, "memory", mem);
-	json_object_object_add(p, "devices", devs);
-	json_object_object_add(call, "method", json_object_new_string(MINT_INTERFACE ".TakeResources"));
-	json_object_object_add(call, "parameters", p);
-	return call;
+	memset(req, 0, sizeof(*req));
+	req->apic_ids = v->apic_ids;
+	req->nblocks = v->nblocks;
+	memcpy(req->blocks, v->blocks, v->nblocks * sizeof(v->blocks[0]));
+	req->ndevs = v->ndevs;
+	memcpy(req->devs, v->devs, v->ndevs * sizeof(v->devs[0]));
 }
 
 /* Hand what the stopped node owned to @to (this node or another one). */
 static void give(struct stop_job *j, int to)
 {
 	const struct mint_node_view *v = j->res->owned;
+	struct ops_take_request *req = calloc(1, sizeof(*req));
 	struct mint_error err = {0};
 
 	progress(j, "give node%d's resources to node%d", j->req->node, to);
 	j->res->taken_by = to;
+	if (!req) {
+		snprintf(j->res->error, sizeof(j->res->error), "out of memory");
+		return;
+	}
+	owned_to_take(v, req);
 	if (to == j->d->self) {
-		struct ops_take_request *req = calloc(1, sizeof(*req));
 		struct ops_take_result *res = calloc(1, sizeof(*res));
 
-		if (req && res) {
-			req->apic_ids = v->apic_ids;
-			req->nblocks = v->nblocks;
-			memcpy(req->blocks, v->blocks, v->nblocks * sizeof(v->blocks[0]));
-			req->ndevs = v->ndevs;
-			memcpy(req->devs, v->devs, v->ndevs * sizeof(v->devs[0]));
-			if (!ops_take(j->d, req, res, &err))
-				j->res->taken = ops_take_json(res);
-		} else {
+		if (res && !ops_take(j->d, req, res, &err))
+			j->res->taken = ops_take_json(res);
+		else if (!res)
 			mint_fail(&err, MINT_E_SYSTEM, "out of memory");
-		}
-		free(req);
 		free(res);
 	} else {
-		json_object *call = take_call(v), *final = NULL, *e;
+		json_object *call = ops_take_call(req, NULL), *final = NULL, *e;
 
 		if (!peer_call(j->d, (uint32_t)to, 0, call, NULL, NULL, &final, &err)) {
 			if (json_object_object_get_ex(final, "error", &e))
@@ -201,6 +186,7 @@ static void give(struct stop_job *j, int to)
 		json_object_put(final);
 		json_object_put(call);
 	}
+	free(req);
 	if (err.msg[0]) {
 		snprintf(j->res->error, sizeof(j->res->error), "%s", err.msg);
 		log_msg(LOG_WARNING, "node%d's resources stay free: %s", j->req->node, err.msg);

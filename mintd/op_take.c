@@ -141,7 +141,7 @@ static int take_dev(struct mintd *d, const struct mint_bdf *bdf, struct ops_take
 		    struct mint_error *err)
 {
 	struct mint_pci_release rel;
-	char name[MINT_BDF_STRLEN], path[PATH_MAX];
+	char name[MINT_BDF_STRLEN];
 	bool released;
 
 	mint_format_bdf(bdf, name);
@@ -157,15 +157,11 @@ static int take_dev(struct mintd *d, const struct mint_bdf *bdf, struct ops_take
 	}
 	if (mint_dev_claim(&d->dev, MINT_RES_PCI, (uint32_t)d->self, mint_bdf_res_id(bdf), err))
 		return -1;
-	/* A Mint kernel scans a function it owns; firmware-assigned BARs stay. */
-	if (!function_exists(bdf))
-		mint_write_attr(mint_path(path, "/sys/bus/pci/rescan"), "1", "rescanning PCI",
-				NULL);
-	if (!function_exists(bdf)) {
+	/* A function this kernel never had is added alone; its BARs stay where they are. */
+	if (!function_exists(bdf) && mint_dev_pci_add(&d->dev, bdf, err)) {
 		mint_dev_release(&d->dev, MINT_RES_PCI, (uint32_t)d->self, mint_bdf_res_id(bdf),
 				 NULL);
-		return mint_fail(err, MINT_E_UNSUPPORTED,
-				 "PCI device %s does not appear in this kernel", name);
+		return -1;
 	}
 	if (mint_pci_adopt(bdf, NULL, 0, err)) {
 		mint_dev_release(&d->dev, MINT_RES_PCI, (uint32_t)d->self, mint_bdf_res_id(bdf),

@@ -8,7 +8,7 @@ PACKAGES=(
 	gcc libc6-dev meson ninja-build pkg-config libjson-c-dev libpci-dev pci.ids libkmod-dev
 	libsystemd-dev libcmocka-dev libmount-dev
 	# end-to-end tests: QEMU, a stock kernel, busybox for the initramfs
-	qemu-system-x86 linux-image-amd64 busybox-static cpio kmod jq
+	qemu-system-x86 linux-image-amd64 busybox-static cpio kmod jq e2fsprogs
 	# the Mint kernel build
 	linux-source-6.1 make patch bc bison flex libelf-dev libssl-dev xz-utils python3 perl
 )

@@ -448,4 +448,13 @@ struct mint_stop {
 
 #define MINT_IOC_STOP		_IOWR(MINT_IOC_MAGIC, 11, struct mint_stop)
 
+/*
+ * Add a PCI function the table gives this node (handed over after it
+ * booted) to this kernel: scanned alone, its BARs kept where they are,
+ * then probed like any new device.  Already present: 0.  Not this
+ * node's: -EPERM; no such bus or function: -ENODEV; a BAR that cannot be
+ * claimed: -EBUSY (the function is not added).
+ */
+#define MINT_IOC_PCI_ADD	_IOW(MINT_IOC_MAGIC, 12, struct mint_pci_func)
+
 #endif /* _UAPI_LINUX_MINT_H */
