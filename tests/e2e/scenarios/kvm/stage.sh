@@ -1,0 +1,14 @@
+#!/bin/bash
+# node0's root ($1) gets the kernel (the same bzImage boots node1) and a static
+# mint-kvm-check; node1's root file system becomes a disk image
+# (kvm-setup/make-node-image.sh: the cached Debian base, mintd and mintctl of
+# this build, the kernel's modules, the test guest), attached as a prebuilt
+# disk with the serial disk-root.
+set -euo pipefail
+repo=$(cd "$(dirname "$(readlink -f "$0")")/../../../.." && pwd)
+mkdir -p "$1/boot"
+cp "$E2E_KERNEL" "$1/boot/bzImage"
+${CC:-cc} -static -O2 -Wall -Wextra -Werror -o "$1/usr/bin/mint-kvm-check" "$repo/kvm-setup/kvm-check.c"
+"$repo/kvm-setup/make-node-image.sh" "$E2E_LOG/disk-root.img" --kernel-build "$(dirname "$E2E_KERNEL")" \
+	--mint-build "$E2E_BUILD" >&2
+echo "$E2E_LOG/disk-root.img" >>"$E2E_DISK_IMAGES"
