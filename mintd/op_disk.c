@@ -97,9 +97,9 @@ static void remount(struct ops_disk_move *dm, size_t from, size_t to, char *note
 		struct mint_error err = {0};
 
 		if (mint_disk_mount(m->disk, m->partno, m->target, m->fstype, m->options, &err)) {
-			if (!mint_fmt(note, len, "; it could not be mounted on %s again: %.300s",
+			if (!mint_fmt(note, len, "it could not be mounted on %s again: %.300s",
 				      m->target, err.msg))
-				snprintf(note, len, "; it could not be mounted again");
+				snprintf(note, len, "it could not be mounted again");
 			log_msg(LOG_ERR, "%s", err.msg);
 		}
 	}
@@ -134,7 +134,7 @@ static void restore(struct ops_disk_move *dm, struct mint_error *err)
 	if (!dm->nmounts)
 		return;
 	if (!mint_disk_wait(&dm->mv.devs[0], DISK_APPEAR_MS, names, MINT_DISK_MAX)) {
-		mint_error_append(err, "; its disks did not come back, so nothing was mounted again");
+		mint_error_append(err, "its disks did not come back, so nothing was mounted again");
 		return;
 	}
 	/* The disks may come back under other names: follow them by position. */
@@ -144,7 +144,7 @@ static void restore(struct ops_disk_move *dm, struct mint_error *err)
 				snprintf(dm->mounts[i].disk, sizeof(dm->mounts[i].disk), "%s",
 					 names[k]);
 	remount(dm, 0, dm->nmounts, note, sizeof(note));
-	mint_error_append(err, "%s", note[0] ? note : "; it is mounted again where it was");
+	mint_error_append(err, "%s", note[0] ? note : "it is mounted again where it was");
 }
 
 int ops_move_disk(struct mintd *d, struct ops_disk_move *dm, struct mint_error *err)

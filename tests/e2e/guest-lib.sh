@@ -197,6 +197,8 @@ pci_driver() {
 }
 
 # module_loaded NAME : NAME (with underscores) is in /proc/modules.
+# pci-stub holds released PCI functions: built into the Mint kernel, a module elsewhere.
+have_pci_stub() { [ -d /sys/bus/pci/drivers/pci-stub ] || modprobe pci-stub; }
 module_loaded() {
 	grep -q "^$1 " /proc/modules
 }

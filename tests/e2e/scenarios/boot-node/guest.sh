@@ -51,7 +51,7 @@ refused() { # DESC SUBSTRING CMD...
 
 e2e_section "setup"
 check "/dev/mint exists (Mint kernel)" test -c /dev/mint
-check "modprobe pci-stub" modprobe pci-stub
+check "pci-stub is there" have_pci_stub
 wait_until 10 test -b /dev/vdb
 set -- $(disk_bdfs)
 DISK0=${1:-}

@@ -7,7 +7,7 @@
 
 say() { printf '\n\033[1m### %s\033[0m\n' "$*"; }
 
-modprobe pci-stub
+[ -d /sys/bus/pci/drivers/pci-stub ] || modprobe pci-stub
 wait_until 10 test -b /dev/vdb
 DISK1=$(basename "$(readlink -f /sys/block/vdb/device/..)")
 mintd 2>/tmp/mintd.log &

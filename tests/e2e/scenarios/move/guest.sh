@@ -48,7 +48,7 @@ rng_bdf() {
 online_bytes1() { n1_val '.memory.online_bytes'; }
 
 e2e_section "setup"
-check "modprobe pci-stub" modprobe pci-stub
+check "pci-stub is there" have_pci_stub
 check "two disks" wait_until 10 vdb_present
 echo 0 >/tmp/work.count
 (n=0; while :; do n=$((n + 1)); echo $n >/tmp/work.new && mv /tmp/work.new /tmp/work.count; sleep 0.1; done) &

@@ -41,7 +41,7 @@ failed_within() { # NODE SECONDS: state failed seen within SECONDS
 }
 
 e2e_section "setup"
-check "modprobe pci-stub" modprobe pci-stub
+check "pci-stub is there" have_pci_stub
 wait_until 10 vdb_present
 set -- $(disk_bdfs)
 DISK1=${2:-}
