@@ -190,6 +190,17 @@ uint32_t mint_dev_mem_owner(const struct mint_dev *dev, uint64_t base)
 	return MINT_OWNER_NONE;
 }
 
+size_t mint_dev_free_blocks(const struct mint_dev *dev, uint64_t *bases, size_t cap)
+{
+	uint32_t n = dev->table ? dev->table->nr_mem_blocks : 0;
+	size_t k = 0;
+
+	for (uint32_t i = 0; i < n && i < MINT_MAX_MEM_BLOCKS && k < cap; i++)
+		if (dev->table->mem[i].owner == MINT_OWNER_FREE)
+			bases[k++] = dev->table->mem[i].base;
+	return k;
+}
+
 uint32_t mint_dev_pci_owner(const struct mint_dev *dev, const struct mint_bdf *bdf)
 {
 	uint32_t n = dev->table ? dev->table->nr_pci : 0;

@@ -71,6 +71,8 @@ size_t mint_dev_node_log(const struct mint_dev *dev, uint32_t node, char *buf, s
 uint32_t mint_dev_cpu_owner(const struct mint_dev *dev, unsigned apic_id);
 uint32_t mint_dev_mem_owner(const struct mint_dev *dev, uint64_t base);
 uint32_t mint_dev_pci_owner(const struct mint_dev *dev, const struct mint_bdf *bdf);
+/* Bases of the memory blocks that are FREE in the table (at most @cap); returns how many. */
+size_t mint_dev_free_blocks(const struct mint_dev *dev, uint64_t *bases, size_t cap);
 
 const char *mint_node_state_name(uint32_t state);
 

@@ -253,6 +253,25 @@ int mint_model_check_cpu_release(const struct mint_model *m, const struct mint_c
 	return 0;
 }
 
+int mint_model_check_cpu_boot(const struct mint_model *m, const struct mint_cpuset *cpus,
+			      struct mint_error *err)
+{
+	struct mint_cpuset own;
+
+	mint_cpuset_clear(&own);
+	if (mint_cpuset_empty(cpus))
+		return mint_fail(err, MINT_E_INVALID, "no CPU given");
+	for (int c = mint_cpuset_next(cpus, 0); c >= 0;
+	     c = mint_cpuset_next(cpus, (unsigned)c + 1)) {
+		const struct mint_cpu *cpu = mint_model_cpu(m, (unsigned)c);
+
+		if (cpu && cpu->owner == MINT_FREE && !cpu->online)
+			continue; /* free already: nothing to take offline */
+		mint_cpuset_add(&own, (unsigned)c);
+	}
+	return mint_cpuset_empty(&own) ? 0 : mint_model_check_cpu_release(m, &own, err);
+}
+
 int mint_model_check_cpu_reclaim(const struct mint_model *m, const struct mint_cpuset *cpus,
 				 struct mint_error *err)
 {
@@ -314,7 +333,7 @@ static int pick_mem(const struct mint_model *m, uint64_t bytes, bool release, si
 		const struct mint_memblock *b = &m->mem[i];
 
 		if (release ? (b->online && b->owner == m->self && b->removable)
-			    : b->owner == MINT_FREE)
+			    : b->owner == MINT_FREE && !b->absent)
 			cand[ncand++] = i;
 	}
 	mint_format_size(bytes, want, sizeof(want));
@@ -415,6 +434,12 @@ static bool releasable(const struct mint_model *m, const struct mint_memblock *b
 	return b->online && b->owner == m->self && b->removable;
 }
 
+/* A block a new node can boot on: this node can release it, or it is FREE already. */
+static bool bootable(const struct mint_model *m, const struct mint_memblock *b)
+{
+	return releasable(m, b) || (b->owner == MINT_FREE && !b->online);
+}
+
 /* Blocks i and i+1 of m->mem are neighbours in physical memory. */
 static bool adjacent(const struct mint_model *m, size_t i)
 {
@@ -425,7 +450,7 @@ int mint_model_pick_mem_range(const struct mint_model *m, uint64_t bytes, size_t
 			      size_t *n, struct mint_error *err)
 {
 	size_t need, best = SIZE_MAX, longest = 0;
-	bool best_movable = false;
+	int best_rank = -1;
 	char want[32], have[32];
 
 	*n = 0;
@@ -440,18 +465,22 @@ int mint_model_pick_mem_range(const struct mint_model *m, uint64_t bytes, size_t
 	/* Walk runs of releasable neighbours; the window ending at the run's top is the candidate.
 	 */
 	for (size_t i = 0, run = 0; i < m->nmem; i++) {
-		bool movable = true;
+		bool movable = true, all_free = true;
+		int rank;
 
-		run = releasable(m, &m->mem[i]) ? (run && adjacent(m, i - 1) ? run + 1 : 1) : 0;
+		run = bootable(m, &m->mem[i]) ? (run && adjacent(m, i - 1) ? run + 1 : 1) : 0;
 		longest = run > longest ? run : longest;
 		if (run < need)
 			continue;
-		for (size_t k = i + 1 - need; k <= i; k++)
-			movable &= m->mem[k].movable;
-		/* Prefer all-movable windows, then the highest address (later i wins). */
-		if (best == SIZE_MAX || movable || !best_movable) {
+		for (size_t k = i + 1 - need; k <= i; k++) {
+			movable &= m->mem[k].movable || m->mem[k].owner == MINT_FREE;
+			all_free &= m->mem[k].owner == MINT_FREE;
+		}
+		/* All FREE (nothing to offline) first, then all movable; the highest wins ties. */
+		rank = all_free ? 2 : movable ? 1 : 0;
+		if (rank >= best_rank) {
 			best = i + 1 - need;
-			best_movable = movable;
+			best_rank = rank;
 		}
 	}
 	if (best == SIZE_MAX) {

@@ -33,6 +33,7 @@ struct mint_memblock {
 	bool online;
 	bool removable; /* the kernel may be able to offline it */
 	bool movable;	/* lies in ZONE_MOVABLE: offlining is expected to succeed */
+	bool absent;	/* FREE in the table, never in this kernel (no memoryN in sysfs) */
 	int owner;
 };
 
@@ -111,8 +112,17 @@ int mint_model_pick_mem_reclaim(const struct mint_model *m, uint64_t bytes, size
 				size_t *n, struct mint_error *err);
 
 /*
- * Choose @bytes of physically contiguous releasable blocks for a new node:
- * windows made only of ZONE_MOVABLE blocks first, the highest such window.
+ * CPUs for a new node: each is this node's and releasable (as for a release),
+ * or FREE and offline here (released earlier, or left free at boot). This node
+ * keeps at least one online CPU.
+ */
+int mint_model_check_cpu_boot(const struct mint_model *m, const struct mint_cpuset *cpus,
+			      struct mint_error *err);
+
+/*
+ * Choose @bytes of physically contiguous blocks for a new node, each either
+ * releasable or FREE and offline (also absent ones): windows that are all FREE
+ * first (nothing has to go offline), then all ZONE_MOVABLE, each the highest.
  * None -> MINT_E_BUSY "no 512M range of contiguous releasable memory (the largest is 256M)".
  */
 int mint_model_pick_mem_range(const struct mint_model *m, uint64_t bytes, size_t *out, size_t cap,

@@ -34,8 +34,10 @@ struct boot_job {
 	struct mint_kexec_spec spec;
 	char name[16], cmdline[BOOT_CMDLINE_MAX], kernel[PATH_MAX];
 	unsigned cpus[MINT_NODE_MAX_CPUS];
+	bool cpu_free[MINT_NODE_MAX_CPUS]; /* FREE already: nothing to take offline */
 	size_t ncpus;
 	unsigned blocks[MINT_NODE_MAX_BLOCKS];
+	bool block_free[MINT_NODE_MAX_BLOCKS];
 	size_t nblocks;
 	struct mint_pcidev pci[MINT_NODE_MAX_DEVS]; /* the devices as the scan saw them */
 	struct mint_pci_release devs[MINT_NODE_MAX_DEVS];
@@ -57,7 +59,7 @@ static int pick_cpus(struct boot_job *j, const struct mint_model *m, struct mint
 {
 	const struct mint_cpuset *set = &j->req->cpus;
 
-	if (mint_model_check_cpu_release(m, set, err))
+	if (mint_model_check_cpu_boot(m, set, err))
 		return -1;
 	for (int c = mint_cpuset_next(set, 0); c >= 0; c = mint_cpuset_next(set, c + 1)) {
 		if (j->ncpus >= MINT_NODE_MAX_CPUS)
@@ -67,6 +69,7 @@ static int pick_cpus(struct boot_job *j, const struct mint_model *m, struct mint
 			return mint_fail(
 			    err, MINT_E_STATE,
 			    "the APIC ID of CPU %d is unknown (it was never online here)", c);
+		j->cpu_free[j->ncpus] = mint_model_cpu(m, (unsigned)c)->owner == MINT_FREE;
 		j->cpus[j->ncpus] = (unsigned)c;
 		j->spec.apic_ids[j->ncpus++] = (uint32_t)mint_model_cpu(m, (unsigned)c)->apic_id;
 	}
@@ -82,8 +85,10 @@ static int pick_memory(struct boot_job *j, const struct mint_model *m, struct mi
 	    mint_model_pick_mem_range(m, j->req->bytes, idx, MINT_NODE_MAX_BLOCKS, &j->nblocks,
 				      err))
 		return -1;
-	for (size_t i = 0; i < j->nblocks; i++)
+	for (size_t i = 0; i < j->nblocks; i++) {
 		j->blocks[i] = m->mem[idx[i]].index;
+		j->block_free[i] = m->mem[idx[i]].owner == MINT_FREE;
+	}
 	j->spec.mem_base = m->mem[idx[0]].base;
 	j->spec.mem_size = j->req->bytes;
 	return 0;
@@ -126,7 +131,7 @@ static int pick_resources(struct boot_job *j, struct mint_error *err)
 	struct mint_model m;
 	int ret;
 
-	if (ops_scan(j->d, MODEL_CPUS | MODEL_MEM | MODEL_PCI, &m, err))
+	if (ops_scan(j->d, MODEL_CPUS | MODEL_MEM | MODEL_FREE_MEM | MODEL_PCI, &m, err))
 		return -1;
 	ret = pick_cpus(j, &m, err) || pick_memory(j, &m, err) || pick_devices(j, &m, err);
 	mint_model_free(&m);
@@ -364,7 +369,8 @@ static int build_plan(struct boot_job *j, struct mint_plan *p, struct mint_error
 
 		snprintf(desc, sizeof(desc), "memory block %u", j->blocks[i]);
 		r = add_res(j, MINT_RES_MEM, base, desc);
-
+		if (j->block_free[i])
+			continue; /* FREE already: it goes straight to the node */
 		ret |= mint_plan_add(p, ops_mem_offline, ops_mem_online, &j->blocks[i],
 				     "offline memory block %u", j->blocks[i]);
 		ret |= mint_plan_add(p, ops_table_release_self, ops_table_claim_self, r,
@@ -377,7 +383,8 @@ static int build_plan(struct boot_job *j, struct mint_plan *p, struct mint_error
 		snprintf(desc, sizeof(desc), "CPU %u (APIC ID %u)", j->cpus[i],
 			 j->spec.apic_ids[i]);
 		r = add_res(j, MINT_RES_CPU, j->spec.apic_ids[i], desc);
-
+		if (j->cpu_free[i])
+			continue;
 		ret |= mint_plan_add(p, ops_cpu_offline, ops_cpu_online, &j->cpus[i],
 				     "offline CPU %u", j->cpus[i]);
 		ret |= mint_plan_add(p, ops_table_release_self, ops_table_claim_self, r,
@@ -418,12 +425,27 @@ static json_object *boot_intent(const struct boot_job *j)
 	return o;
 }
 
+/* What this node had released and the new node now owns is no longer this node's record. */
+static void forget_given(struct boot_job *j)
+{
+	struct mint_state *saved = mintd_state_begin(j->d, NULL);
+
+	if (!saved)
+		return;
+	for (size_t i = 0; i < j->ncpus; i++)
+		mint_cpuset_del(&j->d->state.cpus, j->cpus[i]);
+	for (size_t i = 0; i < j->nblocks; i++)
+		mint_state_del_mem(&j->d->state, j->blocks[i]);
+	mintd_state_commit(j->d, saved, NULL);
+}
+
 /* Report the boot and remember how it was booted, for a reboot. */
 static void finish(struct boot_job *j, struct boot_result *res)
 {
 	struct mint_boot_record *rec = calloc(1, sizeof(*rec));
 	struct mint_error err = {0};
 
+	forget_given(j);
 	res->mem_base = j->spec.mem_base;
 	res->mem_size = j->spec.mem_size;
 	snprintf(res->cmdline, sizeof(res->cmdline), "%s", j->cmdline);

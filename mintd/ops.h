@@ -22,6 +22,8 @@
 
 /* What to scan; MODEL_PCI_NAMES adds the (slow to load) human-readable PCI names. */
 enum { MODEL_CPUS = 1, MODEL_MEM = 2, MODEL_PCI = 4, MODEL_PCI_NAMES = 8, MODEL_ALL = 15 };
+/* With MODEL_MEM: also the blocks that are FREE in the table but not in this kernel. */
+#define MODEL_FREE_MEM 16
 
 /* What sysfs shows, as this node's own, before releases and the table are applied. */
 int ops_scan_raw(struct mintd *d, unsigned what, struct mint_model *m, struct mint_error *err);

@@ -87,12 +87,59 @@ static void apply_table(struct mintd *d, struct mint_model *m)
 		    table_owner(mint_dev_pci_owner(&d->dev, &m->pci[i].bdf), m->pci[i].owner);
 }
 
+/* Blocks FREE in the table that this kernel never had (left free at boot, or by another node). */
+static void add_absent_free(struct mintd *d, struct mint_model *m)
+{
+	uint64_t *bases = calloc(MINT_MAX_MEM_BLOCKS, sizeof(*bases));
+	size_t n;
+
+	if (!bases || !m->block_size) {
+		free(bases);
+		return;
+	}
+	n = mint_dev_free_blocks(&d->dev, bases, MINT_MAX_MEM_BLOCKS);
+	for (size_t i = 0; i < n; i++) {
+		struct mint_memblock b = {.index = (unsigned)(bases[i] / m->block_size),
+					  .base = bases[i],
+					  .absent = true,
+					  .owner = MINT_FREE};
+
+		if (bases[i] % m->block_size || mint_model_mem(m, b.index))
+			continue;
+		mint_model_add_mem(m, &b);
+	}
+	free(bases);
+}
+
+/* What a never-online CPU's APIC ID is, from the kernel (a Mint kernel knows them all). */
+static void learn_apic_ids(struct mintd *d, struct mint_model *m)
+{
+	int *map = calloc(MINT_CPUSET_MAX, sizeof(*map));
+
+	if (map && !mint_dev_cpu_map(&d->dev, map, MINT_CPUSET_MAX, NULL)) {
+		pthread_mutex_lock(&d->lock);
+		for (size_t i = 0; i < m->ncpus; i++) {
+			unsigned c = m->cpus[i].id;
+
+			if (m->cpus[i].apic_id < 0 && c < MINT_CPUSET_MAX && map[c] >= 0)
+				m->cpus[i].apic_id = d->apic_cache[c] = map[c];
+		}
+		pthread_mutex_unlock(&d->lock);
+	}
+	free(map);
+}
+
 int ops_scan(struct mintd *d, unsigned what, struct mint_model *m, struct mint_error *err)
 {
 	if (ops_scan_raw(d, what, m, err))
 		return -1;
 	mark_released(d, m);
-	if (d->mint_kernel)
+	if (d->mint_kernel) {
+		if (what & MODEL_CPUS)
+			learn_apic_ids(d, m);
 		apply_table(d, m);
+		if ((what & MODEL_MEM) && (what & MODEL_FREE_MEM))
+			add_absent_free(d, m);
+	}
 	return 0;
 }

@@ -624,6 +624,87 @@ static void test_mem_range(void **state)
 	mint_model_free(&m);
 }
 
+/* A boot takes FREE blocks (released here, or never in this kernel) before it offlines any. */
+static void test_mem_range_free_first(void **state)
+{
+	struct mint_model m;
+	struct mint_error err;
+	size_t out[16], n;
+
+	(void)state;
+	mint_model_init(&m, 0, BLOCK);
+	add_mem(&m, 3, true, true, false, 0);
+	add_mem(&m, 4, false, false, false, MINT_FREE); /* released by this node */
+	add_mem(&m, 5, false, false, false, MINT_FREE);
+	{
+		struct mint_memblock b = {.index = 6, .base = 6 * BLOCK, .absent = true,
+					  .owner = MINT_FREE}; /* left free at boot */
+
+		assert_non_null(mint_model_add_mem(&m, &b));
+	}
+	add_mem(&m, 7, true, true, true, 0);
+	add_mem(&m, 12, true, true, true, 0);
+	add_mem(&m, 13, true, true, true, 0);
+	add_mem(&m, 14, true, true, true, MINT_FREE + 3); /* node2's */
+
+	/* 4-6 are all FREE: the highest FREE window wins over the movable 12-13. */
+	fresh(&err);
+	assert_int_equal(mint_model_pick_mem_range(&m, 2 * BLOCK, out, 16, &n, &err), 0);
+	assert_int_equal(m.mem[out[0]].index, 5);
+	assert_int_equal(m.mem[out[1]].index, 6);
+	/* 3 blocks: 4-6 are FREE, all of them. */
+	fresh(&err);
+	assert_int_equal(mint_model_pick_mem_range(&m, 3 * BLOCK, out, 16, &n, &err), 0);
+	assert_int_equal(m.mem[out[0]].index, 4);
+	/* 4 blocks: no FREE window that long; 4-7 is FREE plus a movable block, 3-6 is not movable. */
+	fresh(&err);
+	assert_int_equal(mint_model_pick_mem_range(&m, 4 * BLOCK, out, 16, &n, &err), 0);
+	assert_int_equal(m.mem[out[0]].index, 4);
+	/* A FREE block that is still online here (inconsistent) is never taken: 5-7 instead. */
+	m.mem[1].online = true;
+	fresh(&err);
+	assert_int_equal(mint_model_pick_mem_range(&m, 3 * BLOCK, out, 16, &n, &err), 0);
+	assert_int_equal(m.mem[out[0]].index, 5);
+	/* Absent blocks are not "released" here: a reclaim never picks them. */
+	m.mem[1].online = false;
+	fresh(&err);
+	assert_int_equal(mint_model_pick_mem_reclaim(&m, 3 * BLOCK, out, 16, &n, &err), -1);
+	assert_int_equal(mint_model_pick_mem_reclaim(&m, 2 * BLOCK, out, 16, &n, &err), 0);
+	mint_model_free(&m);
+}
+
+/* CPUs for a boot: this node's releasable ones, or FREE offline ones; one stays. */
+static void test_cpu_boot(void **state)
+{
+	struct mint_model m;
+	struct mint_error err;
+	struct mint_cpuset set;
+
+	(void)state;
+	mint_model_init(&m, 0, BLOCK);
+	add_cpu(&m, 0, true, false, 0);
+	add_cpu(&m, 1, true, true, 0);
+	add_cpu(&m, 2, false, true, MINT_FREE);
+	add_cpu(&m, 3, false, true, MINT_FREE);
+	set = cpus("2-3");
+	fresh(&err);
+	assert_int_equal(mint_model_check_cpu_boot(&m, &set, &err), 0);
+	set = cpus("1-3");
+	fresh(&err);
+	assert_int_equal(mint_model_check_cpu_boot(&m, &set, &err), 0);
+	set = cpus("0,2");
+	fresh(&err);
+	assert_int_equal(mint_model_check_cpu_boot(&m, &set, &err), -1);
+	assert_msg_contains(err.msg, "CPU 0");
+	m.cpus[1].online = false; /* CPU 1 offline and node0's: not free, not releasable */
+	m.cpus[1].owner = 1;
+	set = cpus("1");
+	fresh(&err);
+	assert_int_equal(mint_model_check_cpu_boot(&m, &set, &err), -1);
+	assert_msg_contains(err.msg, "belongs to node1");
+	mint_model_free(&m);
+}
+
 static void test_mem_order_by_base(void **state)
 {
 	struct mint_model m;
@@ -766,6 +847,8 @@ int main(void)
 	    cmocka_unit_test(test_mem_reclaim),
 	    cmocka_unit_test(test_mem_order_by_base),
 	    cmocka_unit_test(test_mem_range),
+	    cmocka_unit_test(test_mem_range_free_first),
+	    cmocka_unit_test(test_cpu_boot),
 	    cmocka_unit_test(test_pci_release),
 	    cmocka_unit_test(test_pci_reclaim),
 	    cmocka_unit_test(test_ranges_overlap),

@@ -21,15 +21,21 @@ find_disk_bdf() {
 	done
 	return 1
 }
-start_mintd() { # [ARGS...]: mintd in the background, $MINTD_PID
+# Not through check (a subshell): $MINTD_PID must reach this shell.
+start_mintd() { # [ARGS...]: mintd in the background, $MINTD_PID; fails if it does not answer
+	rm -f "$SOCK"
 	mintd "$@" >>/tmp/mintd.log 2>&1 &
 	MINTD_PID=$!
-	wait_for_socket "$SOCK" 30 && mintctl status >/dev/null 2>&1 ||
-		{ sleep 1; mintctl status >/dev/null 2>&1; }
+	wait_for_socket "$SOCK" 30 && kill -0 "$MINTD_PID" 2>/dev/null &&
+		timeout 20 mintctl status >/dev/null 2>&1
 }
 mintd_dead() { ! kill -0 "$MINTD_PID" 2>/dev/null; }
 stop_it() {
 	kill "$MINTD_PID" 2>/dev/null
+	if ! wait_until 20 mintd_dead; then
+		e2e_fail "mintd $MINTD_PID stopped within 20 s of SIGTERM (last log lines: $(tail -n 5 /tmp/mintd.log | tr '\n' ' '))"
+		kill -9 "$MINTD_PID" 2>/dev/null
+	fi
 	wait "$MINTD_PID" 2>/dev/null
 	rm -f "$SOCK"
 }
@@ -47,7 +53,8 @@ check "a virtio disk" wait_until 10 find_disk_bdf
 BDF=$(find_disk_bdf)
 echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
 echo 'nogroup:x:65534:' >>/etc/group
-check "mintd starts" start_mintd
+start_mintd
+check "mintd starts" kill -0 "$MINTD_PID"
 START=$(snapshot)
 echo "start: $START"
 
@@ -85,7 +92,8 @@ check "its socket is still there" test -S "$SOCK"
 e2e_section "killed after every step: nothing lost, nothing owned twice"
 # after_crash OP: what must hold after mintd died during OP and was restarted.
 released_or_ours() { # the CPU/memory/device is online/bound, or recorded as released
-	mintctl status --json >/tmp/st.json
+	kill -0 "$MINTD_PID" || return 1
+	timeout 30 mintctl status --json >/tmp/st.json || return 1
 	c=$(jq -r '.cpus[] | select(.id == 3) | if .online then "ours" elif .owner == "free" then "released" else "LOST" end' /tmp/st.json)
 	d=$(jq -r ".devices[] | select(.address == \"$BDF\") | if .owner == \"free\" then \"released\" elif .driver == \"virtio-pci\" then \"ours\" else \"LOST\" end" /tmp/st.json)
 	m=$(jq -r '.memory | (.released_bytes / 1048576 | floor)' /tmp/st.json)
@@ -94,12 +102,17 @@ released_or_ours() { # the CPU/memory/device is online/bound, or recorded as rel
 	[ "$c" != LOST ] && [ "$d" != LOST ] && [ "$m" = "$off" ]
 }
 back_to_start() { # reclaim whatever is recorded as released; the node is where it started
-	mintctl status --json >/tmp/st.json
-	[ "$(jq -r '.cpus[] | select(.id == 3) | .owner' /tmp/st.json)" = free ] && mintctl cpu reclaim 3
+	timeout 30 mintctl status --json >/tmp/st.json || return 1
+	if [ "$(jq -r '.cpus[] | select(.id == 3) | .owner' /tmp/st.json)" = free ]; then
+		timeout 60 mintctl cpu reclaim 3 || return 1
+	fi
 	r=$(jq -r '.memory.released_bytes' /tmp/st.json)
-	[ "$r" -gt 0 ] && mintctl mem reclaim "$((r / 1048576))M"
-	[ "$(jq -r ".devices[] | select(.address == \"$BDF\") | .owner" /tmp/st.json)" = free ] &&
-		mintctl dev reclaim "$BDF"
+	if [ "$r" -gt 0 ]; then
+		timeout 60 mintctl mem reclaim "$((r / 1048576))M" || return 1
+	fi
+	if [ "$(jq -r ".devices[] | select(.address == \"$BDF\") | .owner" /tmp/st.json)" = free ]; then
+		timeout 60 mintctl dev reclaim "$BDF" || return 1
+	fi
 	now=$(snapshot)
 	[ "$now" = "$START" ] || { echo "start: $START, now: $now"; return 1; }
 }
@@ -108,24 +121,26 @@ crash_op() {
 	_name=$1 _prep=$2 _op=$3
 	_n=1
 	while [ "$_n" -le 12 ]; do
+		if [ -n "$_prep" ]; then
+			stop_it
+			start_mintd || e2e_fail "$_name: mintd starts for the preparation"
+			timeout 60 sh -c "$_prep" >/dev/null 2>&1 || e2e_fail "$_name: preparation ($_prep)"
+		fi
 		stop_it
-		start_mintd
-		[ -z "$_prep" ] || sh -c "$_prep" >/dev/null 2>&1
-		stop_it
-		start_mintd --crash-after-step "$_n"
-		sh -c "$_op" >/tmp/op.out 2>&1
+		start_mintd --crash-after-step "$_n" || e2e_fail "$_name: mintd --crash-after-step $_n starts"
+		timeout 60 sh -c "$_op" >/tmp/op.out 2>&1
 		_rc=$?
+		echo "$_name, step $_n: exit $_rc: $(tail -n 1 /tmp/op.out)"
 		if ! wait_until 5 mintd_dead; then
 			# The operation ended before step N: every step has been tried.
 			check_eq "$_name: runs to the end without a crash (after $((_n - 1)) steps)" 0 "$_rc"
 			stop_it
-			start_mintd
+			start_mintd || e2e_fail "$_name: mintd restarts"
 			check "$_name: back to the start" back_to_start
 			return
 		fi
 		wait "$MINTD_PID" 2>/dev/null
-		rm -f "$SOCK"
-		start_mintd
+		start_mintd || e2e_fail "$_name, killed after step $_n: mintd restarts"
 		check "$_name, killed after step $_n: restarted, nothing lost" released_or_ours
 		check "$_name, killed after step $_n: reclaiming brings the node back" back_to_start
 		_n=$((_n + 1))
@@ -142,7 +157,7 @@ check "the recoveries are in the warnings" status_is '[.warnings[] | select(test
 
 e2e_section "audit trail"
 stop_it
-start_mintd
+start_mintd || e2e_fail "mintd restarts"
 check "mintctl cpu release 3" mintctl cpu release 3
 check "mintctl cpu reclaim 3" mintctl cpu reclaim 3
 check "the journal names the caller, the method and the outcome" \
@@ -153,7 +168,8 @@ e2e_section "corrupted state file and journal"
 stop_it
 printf '{"version": 1, "cpus": [3' >"$STATE/state.json"
 printf '\377\376garbage\n{"id":99,"phase":"begin","op":"cpu-rel' >>"$STATE/journal"
-check "mintd starts with a corrupt state file and journal" start_mintd
+start_mintd
+check "mintd starts with a corrupt state file and journal" kill -0 "$MINTD_PID"
 check "the state file's damage is reported" status_is '[.warnings[] | select(test("state"))] | length > 0'
 check "the journal's damage is reported" status_is '[.warnings[] | select(test("journal"))] | length > 0'
 check "and it works" mintctl cpu release 3
@@ -162,4 +178,6 @@ check_eq "the node is where it started" "$START" "$(snapshot)"
 
 stop_it
 check_fails "no sanitizer report from mintd" grep -q -E "Sanitizer|runtime error" /tmp/mintd.log
+e2e_section "mintd log (last 60 lines)"
+tail -n 60 /tmp/mintd.log | sed 's/^/mintd| /'
 exit 0

@@ -1,0 +1,55 @@
+#!/bin/sh
+# shellcheck shell=dash
+# shellcheck disable=SC2317
+# boot-free (node0's side): see scenario.conf.
+# shellcheck source=SCRIPTDIR/../../guest-lib.sh
+. "${E2E_LIB:-/e2e/guest-lib.sh}"
+
+SOCK=/run/mint/mintd.sock
+CPU=/sys/devices/system/cpu
+MIB=1024
+
+boot1() { mintctl boot node1 --cores 2,3 --mem 512M --kernel /boot/bzImage --initrd /boot/node1.cpio.gz --timeout 600; }
+node1_runs() { status_is '.nodes[] | select(.name == "node1") | .state == "running"'; }
+no_offlining() { ! printf '%s\n' "$E2E_OUT" | grep -q "offline"; }
+
+e2e_section "node0 left CPUs 2-3 and 512M free at boot"
+check "pci-stub is there" have_pci_stub
+check_eq "CPU 2 was never brought up" 0 "$(cat $CPU/cpu2/online)"
+check_eq "CPU 3 was never brought up" 0 "$(cat $CPU/cpu3/online)"
+check "the kernel says so" sh -c 'dmesg | grep -q "leaves \[mem .*512 MiB) free"'
+mintd >/tmp/mintd.log 2>&1 &
+MINTD_PID=$!
+check "mintd socket appears" wait_for_socket "$SOCK" 30
+check "CPUs 2 and 3 are free in the table" status_is '[.cpus[] | select(.id == 2 or .id == 3) | .owner == "free"] == [true, true]'
+MEM0=$(memtotal_kib)
+check "node0 has about 1.5G" test "$MEM0" -lt $((1600 * MIB))
+
+e2e_section "node1 boots on them without anything going offline"
+check "mintctl boot node1 --cores 2,3 --mem 512M" boot1
+printf '%s\n' "$E2E_OUT"
+check "nothing went offline for it" no_offlining
+check "node1 runs" node1_runs
+check "on APIC IDs 2 and 3 with 512M" status_is '.nodes[] | select(.name == "node1") | .apic_ids == [2, 3] and .memory_bytes == 536870912'
+check_near "node0's memory did not change" "$MEM0" "$(memtotal_kib)" $((2 * MIB))
+
+e2e_section "halted: its resources become node0's"
+check "mintctl halt node1" mintctl halt node1 --timeout 20
+printf '%s\n' "$E2E_OUT"
+check_eq "CPU 2 online in node0" 1 "$(cat $CPU/cpu2/online)"
+check_eq "CPU 3 online in node0" 1 "$(cat $CPU/cpu3/online)"
+check_near "node0 gained the 512M it never had" $((MEM0 + 512 * MIB)) "$(memtotal_kib)" $((8 * MIB))
+
+e2e_section "booting from node0's own resources still works"
+check "mintctl boot node1 again" boot1
+check "node1 runs again" node1_runs
+check "mintctl halt node1 --no-reclaim" mintctl halt node1 --timeout 20 --no-reclaim
+printf '%s\n' "$E2E_OUT"
+check "CPUs 2 and 3 are free" status_is '[.cpus[] | select(.id == 2 or .id == 3) | .owner == "free"] == [true, true]'
+check "a boot takes the free resources first" boot1
+printf '%s\n' "$E2E_OUT"
+check "and needs no offlining" no_offlining
+check "node1 runs a third time" node1_runs
+
+stop_mintd "$MINTD_PID" /tmp/mintd.log
+exit 0
