@@ -22,6 +22,7 @@
 #include "sysfs.h"
 #include "sysroot.h"
 #include "util.h"
+#include "vm.h"
 
 #define MAX_RES (MINT_NODE_MAX_CPUS + MINT_NODE_MAX_BLOCKS + MINT_NODE_MAX_DEVS)
 
@@ -135,6 +136,9 @@ static int pick_resources(struct boot_job *j, struct mint_error *err)
 		return -1;
 	ret = pick_cpus(j, &m, err) || pick_memory(j, &m, err) || pick_devices(j, &m, err);
 	mint_model_free(&m);
+	/* Last, as it acts: this node's guests leave the new node's CPUs, or the boot is refused. */
+	if (!ret && vm_cpus_leaving(j->d, &j->req->cpus, err))
+		ret = -1;
 	return ret ? -1 : 0;
 }
 

@@ -37,6 +37,19 @@ check "modprobe kvm_amd or kvm_intel" sh -c 'modprobe kvm_amd 2>/dev/null || mod
 check "/dev/kvm exists in node0" test -c /dev/kvm
 check_output "guest code runs under KVM in node0 (mint-kvm-check)" "KVM-CHECK: ok" mint-kvm-check 2000
 echo "E2E INFO: node0: $E2E_OUT"
+# The same test guest as in node1, with plain QEMU (no libvirt) in node0.
+T0=$(now)
+qemu-system-x86_64 -accel kvm -M pc -m 128M -smp 1 -nodefaults -display none -no-reboot \
+	-kernel /guest/bzImage -initrd /guest/initrd.cpio.gz -append "console=ttyS0 mint.guest=g0" \
+	-serial file:/tmp/g0.log </dev/null >/tmp/qemu0.log 2>&1 &
+QEMU0=$!
+g0_up() { grep -q MINT-GUEST-UP /tmp/g0.log 2>/dev/null; }
+check "the test guest boots under KVM in node0 (plain QEMU -accel kvm)" wait_until 300 g0_up
+echo "E2E TIME: guest marker in node0 (plain QEMU) after $(since "$T0") s"
+grep -a MINT-GUEST-UP /tmp/g0.log
+[ -s /tmp/qemu0.log ] && cat /tmp/qemu0.log
+kill "$QEMU0" 2>/dev/null
+wait "$QEMU0" 2>/dev/null
 # KVM leaves SVM/VMX on only while a VM exists; unload it anyway before CPUs
 # go to node1 (a CPU in VMX root mode ignores the INIT that starts it).
 rmmod kvm_amd kvm_intel 2>/dev/null
@@ -77,6 +90,8 @@ check "g1 prints its marker on its console (mintctl -n node1 vm console g1)" wai
 echo "E2E TIME: g1's marker after $(since "$T1") s"
 check_output "vm console g1 shows the guest's own line" "MINT-GUEST-UP" mintctl -n node1 vm console g1
 printf '%s\n' "$E2E_OUT" | grep MINT-GUEST-UP
+# The guest's timer (node1's hrtimers behind its emulated LAPIC timer) ticks.
+check "g1's timer runs (MINT-GUEST-TICK 2 on its console)" wait_until 120 guest_said g1 "MINT-GUEST-TICK 2"
 check "mintctl -n node1 status lists g1 with 1 vCPU and 128M" \
 	remote_is node1 '(.guests | map(.name)) == ["g1"] and .guests[0].vcpus == 1 and .guests[0].memory_bytes == 134217728'
 check "g1's vCPU is pinned to one CPU of node1 (0 or 1)" \
@@ -104,6 +119,9 @@ check "node1 takes CPU 1 back" mintctl -n node1 cpu reclaim 1
 check "g2 with 2 vCPUs starts (one per CPU of node1)" vm_start g2 2 64M
 check "g2's vCPUs are on CPUs 1 and 0 (the least loaded first)" \
 	remote_is node1 '.guests[] | select(.name == "g2") | .vcpu_pins == ["1", "0"]'
+# g2 starting its second vCPU needs KVM to kick a vCPU thread on node1's other
+# CPU (an IPI inside node1).
+check "g2 boots on both of its vCPUs (2 vCPU(s) on its console)" wait_until 600 guest_said g2 "2 vCPU(s)"
 check_fails_output "node1 refuses to release CPU 1 while g2 needs 2 CPUs" \
 	"guest g2 has 2 vCPUs and node1 would keep 1 CPU" mintctl -n node1 cpu release 1
 check "CPU 1 is still node1's and online" remote_is node1 '.cpus[] | select(.id == 1) | .online and .owner == "node1"'
