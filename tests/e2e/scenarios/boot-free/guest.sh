@@ -11,6 +11,7 @@ MIB=1024
 
 boot1() { mintctl boot node1 --cores 2,3 --mem 512M --kernel /boot/bzImage --initrd /boot/node1.cpio.gz --timeout 600; }
 node1_runs() { status_is '.nodes[] | select(.name == "node1") | .state == "running"'; }
+node1_answers() { mintctl -n node1 status >/dev/null 2>&1; }
 no_offlining() { ! printf '%s\n' "$E2E_OUT" | grep -q "offline"; }
 
 e2e_section "node0 left CPUs 2-3 and 512M free at boot"
@@ -30,6 +31,7 @@ check "mintctl boot node1 --cores 2,3 --mem 512M" boot1
 printf '%s\n' "$E2E_OUT"
 check "nothing went offline for it" no_offlining
 check "node1 runs" node1_runs
+check "node1's mintd answers" wait_until 120 node1_answers
 check "on APIC IDs 2 and 3 with 512M" status_is '.nodes[] | select(.name == "node1") | .apic_ids == [2, 3] and .memory_bytes == 536870912'
 check_near "node0's memory did not change" "$MEM0" "$(memtotal_kib)" $((2 * MIB))
 
@@ -43,6 +45,7 @@ check_near "node0 gained the 512M it never had" $((MEM0 + 512 * MIB)) "$(memtota
 e2e_section "booting from node0's own resources still works"
 check "mintctl boot node1 again" boot1
 check "node1 runs again" node1_runs
+check "node1's mintd answers again" wait_until 120 node1_answers
 check "mintctl halt node1 --no-reclaim" mintctl halt node1 --timeout 20 --no-reclaim
 printf '%s\n' "$E2E_OUT"
 check "CPUs 2 and 3 are free" status_is '[.cpus[] | select(.id == 2 or .id == 3) | .owner == "free"] == [true, true]'
@@ -50,6 +53,7 @@ check "a boot takes the free resources first" boot1
 printf '%s\n' "$E2E_OUT"
 check "and needs no offlining" no_offlining
 check "node1 runs a third time" node1_runs
+check "node1's mintd answers a third time" wait_until 120 node1_answers
 
 stop_mintd "$MINTD_PID" /tmp/mintd.log
 exit 0

@@ -142,6 +142,8 @@ crash_op() {
 		wait "$MINTD_PID" 2>/dev/null
 		start_mintd || e2e_fail "$_name, killed after step $_n: mintd restarts"
 		check "$_name, killed after step $_n: restarted, nothing lost" released_or_ours
+		check "$_name, killed after step $_n: the restart says what it recovered" \
+			status_is '[.warnings[] | select(test("mintd had stopped during"))] | length > 0'
 		check "$_name, killed after step $_n: reclaiming brings the node back" back_to_start
 		_n=$((_n + 1))
 	done
@@ -153,7 +155,6 @@ crash_op "mem release" "" "mintctl mem release 256M"
 crash_op "mem reclaim" "mintctl mem release 256M" "mintctl mem reclaim 256M"
 crash_op "dev release" "" "mintctl dev release $BDF"
 crash_op "dev reclaim" "mintctl dev release $BDF" "mintctl dev reclaim $BDF"
-check "the recoveries are in the warnings" status_is '[.warnings[] | select(test("mintd had stopped during"))] | length > 0'
 
 e2e_section "audit trail"
 stop_it
