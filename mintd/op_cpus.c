@@ -138,6 +138,23 @@ static int change_cpus(struct mintd *d, const struct mint_cpuset *cpus, bool rel
 	return ret;
 }
 
+int ops_cpus_check_give(struct mintd *d, const struct mint_cpuset *cpus, struct mint_cpuset *owned,
+			struct mint_error *err)
+{
+	struct mint_model m;
+	int ret;
+
+	if (ops_scan(d, MODEL_CPUS, &m, err))
+		return -1;
+	ret = mint_model_check_cpu_boot(&m, cpus, err);
+	mint_cpuset_clear(owned);
+	for (int c = mint_cpuset_next(cpus, 0); !ret && c >= 0; c = mint_cpuset_next(cpus, c + 1))
+		if (mint_model_cpu(&m, (unsigned)c)->owner == m.self)
+			mint_cpuset_add(owned, (unsigned)c);
+	mint_model_free(&m);
+	return ret;
+}
+
 int ops_cpus_check_release(struct mintd *d, const struct mint_cpuset *cpus,
 			   struct mint_error *err)
 {

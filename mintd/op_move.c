@@ -208,6 +208,23 @@ static json_object *move_intent(const struct ops_move *mv, json_object *what)
 	return o;
 }
 
+/* What moved is the target's now: no longer recorded as released here. */
+static void forget_moved(struct mintd *d, const struct ops_move *mv)
+{
+	uint64_t bs = d->dev.info.mem_block_size;
+	struct mint_state *saved = mintd_state_begin(d, NULL);
+
+	if (!saved)
+		return;
+	for (int c = mint_cpuset_next(&mv->cpus, 0); c >= 0; c = mint_cpuset_next(&mv->cpus, c + 1))
+		mint_cpuset_del(&d->state.cpus, (unsigned)c);
+	for (size_t i = 0; bs && i < mv->nblocks; i++)
+		mint_state_del_mem(&d->state, (unsigned)(mv->blocks[i] / bs));
+	for (size_t i = 0; i < mv->ndevs; i++)
+		mint_state_del_dev(&d->state, &mv->devs[i]);
+	mintd_state_commit(d, saved, NULL);
+}
+
 /*
  * Give up (done by @give_up), hand over, and take back what the target did not
  * take. @what is the kind's own part of the intent (taken over).
@@ -246,6 +263,8 @@ static int transact(struct mintd *d, struct ops_move *mv, json_object *what,
 				mint_error_append(err, "everything is back on node%d", d->self);
 		}
 	}
+	if (!ret)
+		forget_moved(d, mv);
 	intent_end(d, id, ret, err);
 	free(t);
 	return ret;
@@ -255,14 +274,21 @@ static int transact(struct mintd *d, struct ops_move *mv, json_object *what,
 
 static int give_up_cpus(struct mintd *d, struct ops_move *mv, struct mint_error *err)
 {
-	progress(mv, "offline CPU%s %s and free them", mint_cpuset_count(&mv->cpus) > 1 ? "s" : "",
-		 mv->desc);
-	return ops_cpus_give_up(d, &mv->cpus, err);
+	char list[64];
+
+	/* FREE ones (released here, or left free at boot) need nothing. */
+	if (mint_cpuset_empty(&mv->owned))
+		return 0;
+	mint_cpuset_format(&mv->owned, list, sizeof(list));
+	progress(mv, "offline CPU%s %s and free them", mint_cpuset_count(&mv->owned) > 1 ? "s" : "",
+		 list);
+	return ops_cpus_give_up(d, &mv->owned, err);
 }
 
 int ops_move_cpus(struct mintd *d, struct ops_move *mv, struct mint_error *err)
 {
-	if (ops_move_check_target(d, mv->to, err) || ops_cpus_check_release(d, &mv->cpus, err))
+	if (ops_move_check_target(d, mv->to, err) ||
+	    ops_cpus_check_give(d, &mv->cpus, &mv->owned, err))
 		return -1;
 	mv->kind = "cpus";
 	mint_cpuset_format(&mv->cpus, mv->desc, sizeof(mv->desc));
@@ -285,29 +311,69 @@ static int give_up_mem(struct mintd *d, struct ops_move *mv, struct mint_error *
 {
 	uint64_t bs = d->dev.info.mem_block_size;
 
+	/* FREE blocks (mv->blocks[0..nblocks)) need nothing; the rest go offline here. */
+	if (!mv->mem->res.nblocks)
+		return 0;
 	if (ops_mem_give_up(d, mv->mem, mv->progress, mv->data, err))
 		return -1;
 	/* The blocks that went offline (the kernel zeroed them before they became FREE). */
-	mv->nblocks = mv->mem->res.nblocks;
-	for (size_t i = 0; i < mv->nblocks; i++)
-		mv->blocks[i] = (uint64_t)mv->mem->res.blocks[i] * bs;
+	for (size_t i = 0; i < mv->mem->res.nblocks; i++)
+		mv->blocks[mv->nblocks++] = (uint64_t)mv->mem->res.blocks[i] * bs;
 	return 0;
+}
+
+/* FREE blocks first (released here, or left free at node0's boot): highest first. */
+static size_t pick_free_blocks(struct mintd *d, size_t need, struct ops_move *mv)
+{
+	struct mint_model m;
+	size_t n = 0;
+
+	if (ops_scan(d, MODEL_MEM | MODEL_FREE_MEM, &m, NULL))
+		return 0;
+	for (size_t i = m.nmem; i-- > 0 && n < need;)
+		if (m.mem[i].owner == MINT_FREE && !m.mem[i].online)
+			mv->blocks[n++] = m.mem[i].base;
+	mint_model_free(&m);
+	return n;
+}
+
+static json_object *mem_move_intent(struct mintd *d, struct ops_move *mv)
+{
+	json_object *o = ops_mem_intent(mv->mem), *blocks;
+	uint64_t bs = d->dev.info.mem_block_size;
+
+	if (json_object_object_get_ex(o, "blocks", &blocks))
+		for (size_t i = 0; i < mv->nblocks; i++)
+			json_object_array_add(blocks, json_object_new_int((int)(mv->blocks[i] / bs)));
+	json_object_object_add(o, "bytes", json_object_new_int64((int64_t)mv->bytes));
+	return o;
 }
 
 int ops_move_mem(struct mintd *d, struct ops_move *mv, struct mint_error *err)
 {
-	int ret;
+	uint64_t bs = d->dev.info.mem_block_size, rest;
+	int ret = 0;
 
-	if (ops_move_check_target(d, mv->to, err))
+	if (ops_move_check_target(d, mv->to, err) ||
+	    mint_check_mem_size(mv->bytes, bs, err))
 		return -1;
 	mv->kind = "memory";
 	mint_format_size(mv->bytes, mv->desc, sizeof(mv->desc));
 	mv->mem = calloc(1, sizeof(*mv->mem));
 	if (!mv->mem)
 		return mint_fail(err, MINT_E_SYSTEM, "out of memory");
-	ret = ops_mem_pick(d, mv->bytes, true, mv->mem, err);
+	mv->nblocks = pick_free_blocks(d, mv->bytes / bs, mv);
+	rest = mv->bytes - mv->nblocks * bs;
+	if (rest && ops_mem_pick(d, rest, true, mv->mem, err)) {
+		char have[32];
+
+		mint_format_size(mv->nblocks * bs, have, sizeof(have));
+		if (mv->nblocks)
+			mint_error_append(err, "besides %s that is free already", have);
+		ret = -1;
+	}
 	if (!ret)
-		ret = transact(d, mv, ops_mem_intent(mv->mem), give_up_mem, err);
+		ret = transact(d, mv, mem_move_intent(d, mv), give_up_mem, err);
 	free(mv->mem);
 	mv->mem = NULL;
 	return ret;

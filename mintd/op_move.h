@@ -26,6 +26,7 @@ struct ops_move {
 	const char *kind; /* "cpus", "memory", "devices", "disk" */
 	char desc[64];
 	struct mint_cpuset apic_ids;
+	struct mint_cpuset owned; /* CPUs this node takes offline (the others are FREE) */
 	size_t nblocks;
 	uint64_t blocks[MINT_STATE_MAX_MEM]; /* bases of the blocks that moved */
 	struct ops_mem_pick *mem;

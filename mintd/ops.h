@@ -55,6 +55,12 @@ int ops_add_table_step(struct mintd *d, struct mint_plan *plan, struct table_res
 
 int ops_release_cpus(struct mintd *d, const struct mint_cpuset *cpus, struct mint_error *err);
 int ops_reclaim_cpus(struct mintd *d, const struct mint_cpuset *cpus, struct mint_error *err);
+/*
+ * CPUs that may leave for another node: this node's releasable ones or FREE
+ * offline ones; *@owned gets the ones this node must take offline first.
+ */
+int ops_cpus_check_give(struct mintd *d, const struct mint_cpuset *cpus, struct mint_cpuset *owned,
+			struct mint_error *err);
 /* The checks of a release (owned, online, not CPU 0, one stays), without acting. */
 int ops_cpus_check_release(struct mintd *d, const struct mint_cpuset *cpus,
 			   struct mint_error *err);

@@ -5,6 +5,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
+# A copy of this scenario elsewhere (run-boot-bench's boot from FREE resources) names the tree.
+[ -x "$repo/tests/e2e/make-node-initrd" ] || repo=$MINT_REPO
 cpuloop=$E2E_BUILD/eval/cpuloop
 [ -x "$cpuloop" ] || { echo "stage.sh: $cpuloop is not built" >&2; exit 1; }
 mkdir -p "$1/boot" "$1/usr/bin"

@@ -55,5 +55,16 @@ check "and needs no offlining" no_offlining
 check "node1 runs a third time" node1_runs
 check "node1's mintd answers a third time" wait_until 120 node1_answers
 
+e2e_section "moves take FREE memory first"
+check "mintctl mem release 256M" mintctl mem release 256M
+MEMR=$(memtotal_kib)
+N1=$(mintctl -n node1 status --json | jq '.memory.online_bytes')
+check "mintctl mem move 256M --to node1 (the released blocks)" mintctl mem move 256M --to node1
+printf '%s\n' "$E2E_OUT"
+check "nothing more went offline in node0" no_offlining
+check_near "node0's memory did not change" "$MEMR" "$(memtotal_kib)" $((2 * MIB))
+check_eq "node1 has 256M more" $((N1 + 268435456)) "$(mintctl -n node1 status --json | jq '.memory.online_bytes')"
+check "nothing is recorded as released in node0 any more" status_is '.memory.released_bytes == 0'
+
 stop_mintd "$MINTD_PID" /tmp/mintd.log
 exit 0
