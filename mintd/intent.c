@@ -25,6 +25,7 @@ void intent_open(struct mintd *d)
 {
 	struct mint_error err = {0};
 
+	mint_journal_close(&journal); /* a test may start several mintd in one process */
 	if (mint_journal_open(&journal, d->state_dir, &err))
 		mintd_warn(d, "%s: running without a journal (no crash recovery, no audit trail)",
 			   err.msg);

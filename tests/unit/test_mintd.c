@@ -554,6 +554,101 @@ static void test_node_life_cycle_errors(void **state)
 		     "node0 owns the machine");
 }
 
+/* ---- moves, the journal and crash recovery ---- */
+
+static void test_move_errors(void **state)
+{
+	struct fixture *f = *state;
+
+	expect_invalid_parameter(f, MINT_INTERFACE ".MoveCpus", "{\"cpus\":[3]}", "to");
+	expect_error(f, MINT_INTERFACE ".MoveCpus", "{\"cpus\":[3],\"to\":\"nodeX\"}",
+		     MINT_INTERFACE ".InvalidArgument", "nodeX");
+	expect_error(f, MINT_INTERFACE ".MoveCpus", "{\"cpus\":[3],\"to\":\"node1\"}",
+		     MINT_INTERFACE ".NotSupported", "no Mint support");
+	expect_error(f, MINT_INTERFACE ".MoveMemory", "{\"bytes\":0,\"to\":\"node1\"}",
+		     MINT_INTERFACE ".InvalidArgument", "positive");
+	expect_error(f, MINT_INTERFACE ".MoveDevice", "{\"address\":\"zz\",\"to\":\"node1\"}",
+		     MINT_INTERFACE ".InvalidArgument", "zz");
+	expect_error(f, MINT_INTERFACE ".MoveDisk",
+		     "{\"disk\":\"vdb\",\"to\":\"node1\",\"mount\":\"mnt\"}",
+		     MINT_INTERFACE ".InvalidArgument", "not an absolute path");
+	assert_string_equal(fakesys_read("/sys/devices/system/cpu/cpu3/online"), "1");
+}
+
+/* Every call that changes the machine is in the journal: who, what, and how it ended. */
+static void test_audit_trail(void **state)
+{
+	struct fixture *f = *state;
+	struct result r;
+	const char *j;
+
+	call(f, MINT_INTERFACE ".ReleaseCpus", "{\"cpus\":[3]}", true, false, &r);
+	result_free(&r);
+	call(f, MINT_INTERFACE ".ReclaimCpus", "{\"cpus\":[3]}", true, false, &r);
+	result_free(&r);
+	expect_error(f, MINT_INTERFACE ".ReleaseCpus", "{\"cpus\":[0]}",
+		     MINT_INTERFACE ".InvalidArgument", "CPU 0");
+	j = fakesys_read("/var/lib/mint/journal");
+	assert_non_null(strstr(j, "\"method\":\"io.mint.Node.ReleaseCpus\""));
+	assert_non_null(strstr(j, "\"op\":\"cpu-release\""));
+	assert_non_null(strstr(j, "\"outcome\":\"done\""));
+	assert_non_null(strstr(j, "\"outcome\":\"failed\""));
+	assert_non_null(strstr(j, "CPU 0 is the boot CPU"));
+	assert_non_null(strstr(j, "\"by\":\"uid 0 pid 0\""));
+}
+
+/* A mintd that died in the middle: the next one finishes or undoes what was in flight. */
+static void test_crash_recovery(void **state)
+{
+	struct fixture *f = *state;
+	struct mintd d2 = {.state_dir = f->state_dir, .socket_path = "/nonexistent"};
+	const char *j;
+
+	/* Died after CPU 3 went offline, before the release was recorded: finished. */
+	fakesys_write("/sys/devices/system/cpu/cpu3/online", "0");
+	fakesys_write("/sys/devices/system/cpu/online", "0-2");
+	/* Died reclaiming CPU 2 after it came online: finished (no longer released). */
+	fakesys_write("/var/lib/mint/state.json",
+		      "{\"version\":1,\"released_cpus\":[2],\"released_memory_blocks\":[],"
+		      "\"released_devices\":[],\"apic_ids\":[]}");
+	fakesys_write("/var/lib/mint/journal",
+		      "{\"id\":40,\"phase\":\"begin\",\"op\":\"cpu-release\",\"by\":\"uid 0 pid 9\","
+		      "\"intent\":{\"cpus\":[3],\"apic_ids\":[3]}}\n"
+		      "{\"id\":41,\"phase\":\"begin\",\"op\":\"cpu-reclaim\",\"by\":\"uid 0 pid 9\","
+		      "\"intent\":{\"cpus\":[2],\"apic_ids\":[2]}}\n"
+		      "{\"id\":42,\"phase\":\"begin\",\"op\":\"cpu-rel");
+	assert_int_equal(mintd_init(&d2, NULL), 0);
+	assert_true(mint_cpuset_has(&d2.state.cpus, 3));
+	assert_false(mint_cpuset_has(&d2.state.cpus, 2));
+	assert_string_equal(fakesys_read("/sys/devices/system/cpu/cpu2/online"), "1");
+	j = fakesys_read("/var/lib/mint/journal");
+	assert_non_null(strstr(j, "\"id\":40,\"phase\":\"end\""));
+	assert_non_null(strstr(j, "\"outcome\":\"recovered\""));
+	assert_non_null(strstr(j, "CPU 3 is released"));
+	{
+		bool warned = false, damaged = false;
+
+		for (size_t i = 0; i < d2.nwarnings; i++) {
+			warned |= strstr(d2.warnings[i], "mintd had stopped during cpu-release") != NULL;
+			damaged |= strstr(d2.warnings[i], "damaged") != NULL;
+		}
+		assert_true(warned);
+		assert_true(damaged);
+	}
+	mintd_fini(&d2);
+	/* Nothing is in flight any more: a third start recovers nothing. */
+	{
+		struct mintd d3 = {.state_dir = f->state_dir, .socket_path = "/nonexistent"};
+
+		assert_int_equal(mintd_init(&d3, NULL), 0);
+		for (size_t i = 0; i < d3.nwarnings; i++)
+			assert_null(strstr(d3.warnings[i], "mintd had stopped"));
+		mintd_fini(&d3);
+	}
+	fakesys_write("/sys/devices/system/cpu/cpu3/online", "1");
+	fakesys_write("/sys/devices/system/cpu/online", "0-3");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -569,6 +664,9 @@ int main(void)
 	    cmocka_unit_test(test_reconcile_warns_about_stale_state),
 	    cmocka_unit_test(test_forward),
 	    cmocka_unit_test(test_node_life_cycle_errors),
+	    cmocka_unit_test(test_move_errors),
+	    cmocka_unit_test(test_audit_trail),
+	    cmocka_unit_test(test_crash_recovery),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
