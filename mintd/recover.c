@@ -476,6 +476,33 @@ out:
 	free(map);
 }
 
+/*
+ * A node that never started (or was stopped) may still own what the boot had
+ * claimed for it: set that FREE, so it can come back here. The kernel allows it
+ * only for a node that is not booting or running.
+ */
+static void release_unstarted(struct recovery *r, int node)
+{
+	struct mint_node_view *v = calloc(1, sizeof(*v));
+
+	if (!v || !r->d->mint_kernel || node <= 0 ||
+	    mint_dev_node_view(&r->d->dev, (uint32_t)node, v)) {
+		free(v);
+		return;
+	}
+	for (int a = mint_cpuset_next(&v->apic_ids, 0); a >= 0;
+	     a = mint_cpuset_next(&v->apic_ids, (unsigned)a + 1))
+		mint_dev_release(&r->d->dev, MINT_RES_CPU, (uint32_t)node, (uint64_t)a, NULL);
+	for (size_t i = 0; i < v->nblocks; i++)
+		mint_dev_release(&r->d->dev, MINT_RES_MEM, (uint32_t)node, v->blocks[i], NULL);
+	for (size_t i = 0; i < v->ndevs; i++)
+		mint_dev_release(&r->d->dev, MINT_RES_PCI, (uint32_t)node,
+				 mint_bdf_res_id(&v->devs[i]), NULL);
+	if (v->nblocks || v->ndevs || !mint_cpuset_empty(&v->apic_ids))
+		did(r, "what node%d had been given is free again", node);
+	free(v);
+}
+
 static void recover_one(struct recovery *r)
 {
 	json_object *in = r->e->intent;
@@ -515,8 +542,9 @@ static void recover_one(struct recovery *r)
 
 		/* Running: everything is the new node's. Otherwise it comes back here. */
 		if (settle_boot(r, n)) {
+			release_unstarted(r, n);
 			each_dev(r, member(in, "devices", json_type_array), true);
-			each_block(r, member(in, "blocks", json_type_array), n, true);
+			each_block(r, member(in, "blocks", json_type_array), -1, true);
 			each_cpu(r, in, -1, true);
 		}
 	} else if (!strcmp(op, "take")) {

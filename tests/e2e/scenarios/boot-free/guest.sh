@@ -66,5 +66,59 @@ check_near "node0's memory did not change" "$MEMR" "$(memtotal_kib)" $((2 * MIB)
 check_eq "node1 has 256M more" $((N1 + 268435456)) "$(mintctl -n node1 status --json | jq '.memory.online_bytes')"
 check "nothing is recorded as released in node0 any more" status_is '.memory.released_bytes == 0'
 
+e2e_section "mintd killed after every step of a boot"
+check "mintctl halt node1" mintctl halt node1 --timeout 20
+mintd_dead() { ! kill -0 "$MINTD_PID" 2>/dev/null; }
+restart_mintd() { # [ARGS...]: not through check (a subshell): $MINTD_PID must reach this shell
+	kill "$MINTD_PID" 2>/dev/null
+	wait_until 20 mintd_dead || kill -9 "$MINTD_PID" 2>/dev/null
+	wait "$MINTD_PID" 2>/dev/null
+	rm -f "$SOCK"
+	mintd "$@" >>/tmp/mintd.log 2>&1 &
+	MINTD_PID=$!
+	wait_for_socket "$SOCK" 60 && timeout 60 mintctl status >/dev/null 2>&1
+}
+MEM_START=$(memtotal_kib)
+# node1 runs on APIC ID 3 and 256M, or it does not run and owns nothing.
+one_or_the_other() {
+	status_is '.nodes[] | select(.name == "node1") |
+		(.state == "running" and .apic_ids == [3] and .memory_bytes == 268435456) or
+		(.state != "running" and .apic_ids == [] and .memory_bytes == 0)'
+}
+back_to_start() {
+	if status_is '.nodes[] | select(.name == "node1") | .state == "running"'; then
+		timeout 120 mintctl halt node1 --timeout 20 || return 1
+	fi
+	if status_is '.cpus[] | select(.id == 3) | .owner == "free"'; then
+		timeout 60 mintctl cpu reclaim 3 || return 1
+	fi
+	r=$(mintctl status --json | jq '.memory.released_bytes')
+	if [ "$r" -gt 0 ]; then timeout 120 mintctl mem reclaim "$((r / 1048576))M" || return 1; fi
+	[ "$(cat $CPU/cpu3/online)" = 1 ] || { echo "CPU 3 offline"; return 1; }
+	m=$(memtotal_kib)
+	[ $((m - MEM_START)) -lt $((4 * MIB)) ] && [ $((MEM_START - m)) -lt $((4 * MIB)) ] ||
+		{ echo "MemTotal $m, at the start $MEM_START"; return 1; }
+}
+n=1
+while [ "$n" -le 24 ]; do
+	restart_mintd --crash-after-step "$n" || e2e_fail "mintd --crash-after-step $n starts"
+	timeout 300 mintctl boot node1 --cores 3 --mem 256M --kernel /boot/bzImage \
+		--initrd /boot/node1.cpio.gz --timeout 300 >/tmp/boot.out 2>&1
+	rc=$?
+	echo "boot, step $n: exit $rc: $(tail -n 1 /tmp/boot.out)"
+	if ! wait_until 5 mintd_dead; then
+		check_eq "boot runs to the end without a crash (after $((n - 1)) steps)" 0 "$rc"
+		check "node1 runs" node1_runs
+		restart_mintd
+		check "and back to the start" back_to_start
+		break
+	fi
+	restart_mintd || e2e_fail "boot, killed after step $n: mintd restarts"
+	check "boot, killed after step $n: node1 runs with all of it or has none of it" one_or_the_other
+	check "boot, killed after step $n: back to the start" back_to_start
+	n=$((n + 1))
+done
+[ "$n" -le 24 ] || e2e_fail "a boot has more than 24 steps"
+
 stop_mintd "$MINTD_PID" /tmp/mintd.log
 exit 0
