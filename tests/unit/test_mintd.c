@@ -572,6 +572,17 @@ static void test_move_errors(void **state)
 	expect_error(f, MINT_INTERFACE ".MoveDisk",
 		     "{\"disk\":\"vdb\",\"to\":\"node1\",\"mount\":\"mnt\"}",
 		     MINT_INTERFACE ".InvalidArgument", "not an absolute path");
+	/* Disks by kernel name or controller address, against the fake tree. */
+	expect_error(f, MINT_INTERFACE ".MoveDisk", "{\"disk\":\"vdz\",\"to\":\"node1\"}",
+		     MINT_INTERFACE ".NoSuchResource", "disk vdz does not exist");
+	expect_error(f, MINT_INTERFACE ".MoveDisk",
+		     "{\"disk\":\"" FAKE_INTX_BDF "\",\"to\":\"node1\"}",
+		     MINT_INTERFACE ".NoSuchResource", "has no disk");
+	expect_error(f, MINT_INTERFACE ".MoveDisk", "{\"disk\":\"vda\",\"to\":\"node1\"}",
+		     MINT_INTERFACE ".NotSupported", "no Mint support");
+	expect_error(f, MINT_INTERFACE ".MoveDisk",
+		     "{\"disk\":\"" FAKE_DISK_BDF "\",\"to\":\"node1\"}",
+		     MINT_INTERFACE ".NotSupported", "no Mint support");
 	assert_string_equal(fakesys_read("/sys/devices/system/cpu/cpu3/online"), "1");
 }
 
