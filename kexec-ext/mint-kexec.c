@@ -191,7 +191,9 @@ int main(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct mint_kexec_spec spec;
-	char err[512], *tok, *save, *colon;
+	struct mint_kexec_image im;
+	struct mint_error err = {0};
+	char *tok, *save, *colon;
 	const char *claim_arg = NULL, *release_arg = NULL;
 	int c, claim = 1, check = 0, ret;
 	uint64_t v;
@@ -303,39 +305,38 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	/* The image and the initrd are read once, checked, and booted from memory. */
+	if (mint_kexec_check(&spec, &im, &err)) {
+		fprintf(stderr, "mint-kexec: %s\n", err.msg);
+		return 1;
+	}
 	if (check) {
-		struct mint_bzimage img;
 		struct mint_layout lay;
-		uint64_t isz;
 
-		ret = mint_kexec_check(&spec, &img, &isz, err, sizeof(err));
-		if (!ret)
-			ret = mint_kexec_layout(&spec, &img, isz, &lay, err, sizeof(err));
+		ret = mint_kexec_layout(&spec, &im.bz, im.initrd_len, &lay, &err);
 		if (ret) {
-			fprintf(stderr, "mint-kexec: %s\n", err);
+			fprintf(stderr, "mint-kexec: %s\n", err.msg);
+			mint_kexec_image_free(&im);
 			return 1;
 		}
 		printf("boot protocol %u.%02u, setup %u bytes, kernel %llu bytes, init_size %#x\n",
-		       img.version >> 8, img.version & 0xff, img.setup_size,
-		       (unsigned long long)img.payload_size, img.init_size);
+		       im.bz.version >> 8, im.bz.version & 0xff, im.bz.setup_size,
+		       (unsigned long long)im.bz.payload_size, im.bz.init_size);
 		printf("kernel %#llx-%#llx entry %#llx\nboot_params %#llx cmdline %#llx setup_data "
 		       "%#llx\ninitrd %#llx size %llu\n",
 		       (unsigned long long)lay.kernel, (unsigned long long)lay.kernel_end,
 		       (unsigned long long)lay.kernel + 0x200, (unsigned long long)lay.boot_params,
 		       (unsigned long long)lay.cmdline, (unsigned long long)lay.setup_data,
 		       (unsigned long long)lay.initrd, (unsigned long long)lay.initrd_size);
+		mint_kexec_image_free(&im);
 		return 0;
 	}
-	if (claim) {
-		ret = mint_kexec_claim(&spec, err, sizeof(err));
-		if (ret) {
-			fprintf(stderr, "mint-kexec: %s\n", err);
-			return 1;
-		}
-	}
-	ret = mint_kexec_boot(&spec, err, sizeof(err));
+	ret = claim ? mint_kexec_claim(&spec, &err) : 0;
+	if (!ret)
+		ret = mint_kexec_boot(&spec, &im, &err);
+	mint_kexec_image_free(&im);
 	if (ret) {
-		fprintf(stderr, "mint-kexec: %s\n", err);
+		fprintf(stderr, "mint-kexec: %s\n", err.msg);
 		return 1;
 	}
 	printf("mint-kexec: node%u started on APIC ID %u\n", spec.node_id, spec.apic_ids[0]);

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* kexec-ext: parse a bzImage, build boot_params, boot a Mint node. */
+/* kexec-ext: parse a bzImage (through struct setup_header), build boot_params, boot a Mint node. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include "mint_kexec.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,131 +17,194 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <asm/bootparam.h>
-
-#define HDR_OFF		 0x1f1
 #define PAGE		 4096ULL
 #define ALIGN_UP(x, a)	 (((x) + (a)-1) & ~((uint64_t)(a)-1))
 #define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
 #define E820_RAM	 1
 #define E820_RESERVED	 2
+#define HDRS_MAGIC	 0x53726448 /* "HdrS" */
+#define BOOT_FLAG	 0xaa55
+#define HDR_END(field)                                                                             \
+	(MINT_BZIMAGE_HDR_OFF + offsetof(struct setup_header, field) +                             \
+	 sizeof(((struct setup_header *)0)->field))
 
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/*
+ * The boot protocol's layout (Documentation/x86/boot.rst) as the UAPI
+ * header declares it: the setup header is packed and sits at 0x1f1 both in
+ * the file and in boot_params; its fields are little endian. Everything the
+ * kernel reads here (boot_params, setup_data) is written in host order, so
+ * the host must be little endian too.
+ */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "boot_params is little endian");
+_Static_assert(sizeof(struct boot_params) == MINT_BOOT_PARAMS_SIZE, "boot_params is one page");
+_Static_assert(offsetof(struct boot_params, hdr) == MINT_BZIMAGE_HDR_OFF, "hdr at 0x1f1");
+_Static_assert(sizeof(struct setup_header) == 0x26c - MINT_BZIMAGE_HDR_OFF, "setup_header size");
+_Static_assert(MINT_BZIMAGE_HDR_OFF + offsetof(struct setup_header, syssize) == 0x1f4, "syssize");
+_Static_assert(MINT_BZIMAGE_HDR_OFF + offsetof(struct setup_header, boot_flag) == 0x1fe,
+	       "boot_flag");
+_Static_assert(MINT_BZIMAGE_HDR_OFF + offsetof(struct setup_header, jump) == 0x200, "jump");
+_Static_assert(MINT_BZIMAGE_HDR_OFF + offsetof(struct setup_header, header) == 0x202, "header");
+_Static_assert(MINT_BZIMAGE_HDR_OFF + offsetof(struct setup_header, version) == 0x206, "version");
+_Static_assert(MINT_BZIMAGE_HDR_OFF + offsetof(struct setup_header, loadflags) == 0x211,
+	       "loadflags");
+_Static_assert(MINT_BZIMAGE_HDR_OFF + offsetof(struct setup_header, initrd_addr_max) == 0x22c,
+	       "initrd_addr_max");
+_Static_assert(MINT_BZIMAGE_HDR_OFF + offsetof(struct setup_header, kernel_alignment) == 0x230,
+	       "kernel_alignment");
+_Static_assert(MINT_BZIMAGE_HDR_OFF + offsetof(struct setup_header, relocatable_kernel) == 0x234,
+	       "relocatable_kernel");
+_Static_assert(MINT_BZIMAGE_HDR_OFF + offsetof(struct setup_header, xloadflags) == 0x236,
+	       "xloadflags");
+_Static_assert(MINT_BZIMAGE_HDR_OFF + offsetof(struct setup_header, cmdline_size) == 0x238,
+	       "cmdline_size");
+_Static_assert(MINT_BZIMAGE_HDR_OFF + offsetof(struct setup_header, init_size) == 0x260,
+	       "init_size");
+_Static_assert(MINT_SETUP_DATA_SIZE == 16 + sizeof(struct mint_boot_info), "setup_data record");
 
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
+/* The kind of a failed system call, the way libmint reports them. */
+static enum mint_errkind errno_kind(int e)
 {
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
+	switch (e) {
+	case ENOENT:
+	case ENOTDIR:
+	case ENODEV:
+		return MINT_E_NOTFOUND;
+	case EACCES:
+	case EPERM:
+		return MINT_E_PERM;
+	case EBUSY:
+		return MINT_E_BUSY;
+	default:
+		return MINT_E_SYSTEM;
 	}
-	return ret;
-}
-
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 int mint_bzimage_parse(const uint8_t *buf, size_t len, const char *name, struct mint_bzimage *img,
-		       char *err, size_t errlen)
+		       struct mint_error *err)
 {
-	const size_t min_hdr = 0x268; /* through init_size (protocol 2.10+) */
-	uint32_t setup_size;
+	/* Through handover_offset: the fields of protocol 2.10+ that are read here. */
+	const size_t min_hdr = HDR_END(handover_offset);
+	const struct setup_header *h = &img->hdr;
+	uint32_t setup_size, syssize;
 
 	if (!name)
 		name = "bzImage";
 	memset(img, 0, sizeof(*img));
 	if (len < min_hdr)
-		return fail(err, errlen, -EINVAL,
-			    "%s: truncated: %zu bytes, too short for a bzImage setup header", name,
-			    len);
-	if (le16(buf + 0x1fe) != 0xaa55)
-		return fail(err, errlen, -EINVAL,
-			    "%s: not a bzImage: boot sector signature 0xaa55 missing", name);
-	if (le32(buf + 0x202) != 0x53726448) /* "HdrS" */
-		return fail(err, errlen, -EINVAL,
-			    "%s: not a bzImage: setup header magic \"HdrS\" missing", name);
-	img->version = le16(buf + 0x206);
+		return mint_fail(err, MINT_E_INVALID,
+				 "%s: truncated: %zu bytes, too short for a bzImage setup header",
+				 name, len);
+	memcpy(&img->hdr, buf + MINT_BZIMAGE_HDR_OFF,
+	       len - MINT_BZIMAGE_HDR_OFF < sizeof(img->hdr) ? len - MINT_BZIMAGE_HDR_OFF
+							     : sizeof(img->hdr));
+	if (le16toh(h->boot_flag) != BOOT_FLAG)
+		return mint_fail(err, MINT_E_INVALID,
+				 "%s: not a bzImage: boot sector signature 0xaa55 missing", name);
+	if (le32toh(h->header) != HDRS_MAGIC)
+		return mint_fail(err, MINT_E_INVALID,
+				 "%s: not a bzImage: setup header magic \"HdrS\" missing", name);
+	img->version = le16toh(h->version);
 	if (img->version < 0x020c)
-		return fail(err, errlen, -EINVAL,
-			    "%s: boot protocol %u.%02u is too old (need 2.12 or later)", name,
-			    img->version >> 8, img->version & 0xff);
-	img->header_len = 0x202 + buf[0x201] - HDR_OFF;
-	if (img->header_len < 0x268 - HDR_OFF || HDR_OFF + img->header_len > len)
-		return fail(err, errlen, -EINVAL, "%s: malformed setup header (length %u)", name,
-			    img->header_len);
-	if (!(buf[0x211] & 0x01)) /* loadflags & LOADED_HIGH */
-		return fail(err, errlen, -EINVAL, "%s: not a bzImage (zImage loaded low)", name);
-	img->xloadflags = le16(buf + 0x236);
-	if (!(img->xloadflags & 0x1)) /* XLF_KERNEL_64 */
-		return fail(err, errlen, -EINVAL,
-			    "%s: kernel has no 64-bit entry point (XLF_KERNEL_64 not set)", name);
-	if (!buf[0x234]) /* relocatable_kernel */
-		return fail(err, errlen, -EINVAL,
-			    "%s: kernel is not relocatable (CONFIG_RELOCATABLE=n)", name);
-	img->setup_sects = buf[0x1f1] ? buf[0x1f1] : 4;
+		return mint_fail(err, MINT_E_INVALID,
+				 "%s: boot protocol %u.%02u is too old (need 2.12 or later)", name,
+				 img->version >> 8, img->version & 0xff);
+	/* The setup header ends where the short jump at 0x200 (eb xx) lands: 0x202 + xx. */
+	img->header_len = offsetof(struct setup_header, header) + (le16toh(h->jump) >> 8);
+	if (img->header_len < min_hdr - MINT_BZIMAGE_HDR_OFF ||
+	    MINT_BZIMAGE_HDR_OFF + img->header_len > len)
+		return mint_fail(err, MINT_E_INVALID, "%s: malformed setup header (length %u)",
+				 name, img->header_len);
+	/* Bytes past the header belong to the setup code, not to boot_params. */
+	if (img->header_len < sizeof(img->hdr))
+		memset((uint8_t *)&img->hdr + img->header_len, 0,
+		       sizeof(img->hdr) - img->header_len);
+	if (!(h->loadflags & LOADED_HIGH))
+		return mint_fail(err, MINT_E_INVALID, "%s: not a bzImage (zImage loaded low)",
+				 name);
+	img->xloadflags = le16toh(h->xloadflags);
+	if (!(img->xloadflags & XLF_KERNEL_64))
+		return mint_fail(err, MINT_E_INVALID,
+				 "%s: kernel has no 64-bit entry point (XLF_KERNEL_64 not set)",
+				 name);
+	if (!h->relocatable_kernel)
+		return mint_fail(err, MINT_E_INVALID,
+				 "%s: kernel is not relocatable (CONFIG_RELOCATABLE=n)", name);
+	img->setup_sects = h->setup_sects ? h->setup_sects : 4;
 	setup_size = (img->setup_sects + 1U) * 512U;
 	if (setup_size >= len)
-		return fail(err, errlen, -EINVAL,
-			    "%s: truncated: setup (%u bytes) leaves no kernel in %zu bytes", name,
-			    setup_size, len);
+		return mint_fail(err, MINT_E_INVALID,
+				 "%s: truncated: setup (%u bytes) leaves no kernel in %zu bytes",
+				 name, setup_size, len);
 	img->setup_size = setup_size;
 	img->payload_offset = setup_size;
 	img->payload_size = len - setup_size;
-	if (le32(buf + 0x1f4) * 16ULL > img->payload_size)
-		return fail(err, errlen, -EINVAL,
-			    "%s: truncated: header says %llu kernel bytes, file has %llu", name,
-			    le32(buf + 0x1f4) * 16ULL, (unsigned long long)img->payload_size);
-	img->kernel_alignment = le32(buf + 0x230);
+	syssize = le32toh(h->syssize);
+	if (syssize * 16ULL > img->payload_size)
+		return mint_fail(err, MINT_E_INVALID,
+				 "%s: truncated: header says %llu kernel bytes, file has %llu",
+				 name, syssize * 16ULL, (unsigned long long)img->payload_size);
+	img->kernel_alignment = le32toh(h->kernel_alignment);
 	if (!img->kernel_alignment || (img->kernel_alignment & (img->kernel_alignment - 1)))
-		return fail(err, errlen, -EINVAL, "%s: bad kernel_alignment %#x", name,
-			    img->kernel_alignment);
-	img->initrd_addr_max = le32(buf + 0x22c);
-	img->cmdline_size = le32(buf + 0x238);
-	img->init_size = le32(buf + 0x260);
+		return mint_fail(err, MINT_E_INVALID, "%s: bad kernel_alignment %#x", name,
+				 img->kernel_alignment);
+	img->initrd_addr_max = le32toh(h->initrd_addr_max);
+	img->cmdline_size = le32toh(h->cmdline_size);
+	img->init_size = le32toh(h->init_size);
 	if (img->init_size < img->payload_size)
-		return fail(err, errlen, -EINVAL, "%s: bad init_size %#x (kernel is %llu bytes)",
-			    name, img->init_size, (unsigned long long)img->payload_size);
+		return mint_fail(err, MINT_E_INVALID,
+				 "%s: bad init_size %#x (kernel is %llu bytes)", name,
+				 img->init_size, (unsigned long long)img->payload_size);
 	return 0;
 }
 
-static int read_file(const char *path, uint8_t **out, size_t *len, char *err, size_t errlen)
+/* Why @path could not be opened; the initrd keeps the wording of its earlier stat() check. */
+static int open_failed(const char *path, bool initrd, int e, struct mint_error *err)
+{
+	if (!initrd)
+		return mint_fail_errno(err, errno_kind(e), e, "%s: cannot open: %s", path,
+				       strerror(e));
+	if (e == EACCES)
+		return mint_fail_errno(err, MINT_E_PERM, e, "%s: not readable: %s", path,
+				       strerror(e));
+	return mint_fail_errno(err, errno_kind(e), e, "%s: %s", path, strerror(e));
+}
+
+/* Read all of the regular file @path into a new buffer (*out, *len). */
+static int read_file(const char *path, bool initrd, uint8_t **out, size_t *len,
+		     struct mint_error *err)
 {
 	struct stat st;
 	uint8_t *buf;
 	size_t done = 0;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	*out = NULL;
+	*len = 0;
+	/* O_NONBLOCK: a FIFO must not hang us before fstat() can refuse it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
-		return fail(err, errlen, -errno, "%s: cannot open: %s", path, strerror(errno));
+		return open_failed(path, initrd, errno, err);
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return fail(err, errlen, -EINVAL, "%s: not a regular file", path);
+		return mint_fail(err, MINT_E_INVALID, "%s: not a regular file", path);
 	}
 	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
 	if (!buf) {
 		close(fd);
-		return fail(err, errlen, -ENOMEM, "%s: out of memory", path);
+		return mint_fail_errno(err, MINT_E_SYSTEM, ENOMEM, "%s: out of memory", path);
 	}
 	while (done < (size_t)st.st_size) {
 		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
 
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0) {
 			int e = n < 0 ? errno : EIO;
 
 			free(buf);
 			close(fd);
-			return fail(err, errlen, -e, "%s: read failed: %s", path, strerror(e));
+			return mint_fail_errno(err, MINT_E_SYSTEM, e, "%s: read failed: %s", path,
+					       strerror(e));
 		}
 		done += (size_t)n;
 	}
@@ -150,56 +214,65 @@ static int read_file(const char *path, uint8_t **out, size_t *len, char *err, si
 	return 0;
 }
 
-int mint_kexec_check(const struct mint_kexec_spec *spec, struct mint_bzimage *img,
-		     uint64_t *initrd_size, char *err, size_t errlen)
+/* The values of the spec that need no file and no /dev/mint. */
+static int check_spec(const struct mint_kexec_spec *spec, struct mint_error *err)
 {
-	uint8_t *buf = NULL;
-	struct stat st;
-	size_t len;
-	int ret;
-
 	if (spec->node_id == 0 || spec->node_id >= MINT_MAX_NODES)
-		return fail(err, errlen, -EINVAL, "node id %u out of range 1..%d", spec->node_id,
-			    MINT_MAX_NODES - 1);
+		return mint_fail(err, MINT_E_INVALID, "node id %u out of range 1..%d",
+				 spec->node_id, MINT_MAX_NODES - 1);
 	if (!spec->nr_cpus || spec->nr_cpus > MINT_KEXEC_MAX_CPUS)
-		return fail(err, errlen, -EINVAL, "need 1..%d CPUs, got %u", MINT_KEXEC_MAX_CPUS,
-			    spec->nr_cpus);
+		return mint_fail(err, MINT_E_INVALID, "need 1..%d CPUs, got %u",
+				 MINT_KEXEC_MAX_CPUS, spec->nr_cpus);
 	if (spec->nr_pci > MINT_KEXEC_MAX_PCI)
-		return fail(err, errlen, -EINVAL, "at most %d PCI functions", MINT_KEXEC_MAX_PCI);
+		return mint_fail(err, MINT_E_INVALID, "at most %d PCI functions",
+				 MINT_KEXEC_MAX_PCI);
 	if (!spec->mem_size)
-		return fail(err, errlen, -EINVAL, "no memory given to node%u", spec->node_id);
+		return mint_fail(err, MINT_E_INVALID, "no memory given to node%u", spec->node_id);
 	if (!spec->kernel_path)
-		return fail(err, errlen, -EINVAL, "no kernel image given");
-	ret = read_file(spec->kernel_path, &buf, &len, err, errlen);
-	if (ret)
-		return ret;
-	ret = mint_bzimage_parse(buf, len, spec->kernel_path, img, err, errlen);
-	free(buf);
-	if (ret)
-		return ret;
-	if (spec->cmdline && strlen(spec->cmdline) > img->cmdline_size)
-		return fail(err, errlen, -E2BIG, "command line is %zu bytes, %s accepts %u",
-			    strlen(spec->cmdline), spec->kernel_path, img->cmdline_size);
-	*initrd_size = 0;
-	if (spec->initrd_path) {
-		if (stat(spec->initrd_path, &st) < 0)
-			return fail(err, errlen, -errno, "%s: %s", spec->initrd_path,
-				    strerror(errno));
-		if (!S_ISREG(st.st_mode))
-			return fail(err, errlen, -EINVAL, "%s: not a regular file",
-				    spec->initrd_path);
-		if (access(spec->initrd_path, R_OK) < 0)
-			return fail(err, errlen, -errno, "%s: not readable: %s", spec->initrd_path,
-				    strerror(errno));
-		if (!st.st_size)
-			return fail(err, errlen, -EINVAL, "%s: initrd is empty", spec->initrd_path);
-		*initrd_size = (uint64_t)st.st_size;
+		return mint_fail(err, MINT_E_INVALID, "no kernel image given");
+	return 0;
+}
+
+void mint_kexec_image_free(struct mint_kexec_image *im)
+{
+	free(im->kernel);
+	free(im->initrd);
+	memset(im, 0, sizeof(*im));
+}
+
+static int check_image(const struct mint_kexec_spec *spec, struct mint_kexec_image *im,
+		       struct mint_error *err)
+{
+	if (read_file(spec->kernel_path, false, &im->kernel, &im->kernel_len, err) ||
+	    mint_bzimage_parse(im->kernel, im->kernel_len, spec->kernel_path, &im->bz, err))
+		return -1;
+	if (spec->cmdline && strlen(spec->cmdline) > im->bz.cmdline_size)
+		return mint_fail(err, MINT_E_INVALID, "command line is %zu bytes, %s accepts %u",
+				 strlen(spec->cmdline), spec->kernel_path, im->bz.cmdline_size);
+	if (!spec->initrd_path)
+		return 0;
+	if (read_file(spec->initrd_path, true, &im->initrd, &im->initrd_len, err))
+		return -1;
+	if (!im->initrd_len)
+		return mint_fail(err, MINT_E_INVALID, "%s: initrd is empty", spec->initrd_path);
+	return 0;
+}
+
+int mint_kexec_check(const struct mint_kexec_spec *spec, struct mint_kexec_image *im,
+		     struct mint_error *err)
+{
+	memset(im, 0, sizeof(*im));
+	if (check_spec(spec, err))
+		return -1;
+	if (check_image(spec, im, err)) {
+		mint_kexec_image_free(im);
+		return -1;
 	}
 	return 0;
 }
 
 int mint_kexec_layout(const struct mint_kexec_spec *spec, const struct mint_bzimage *img,
-		      uint64_t initrd_size, struct mint_layout *lay, char *err, size_t errlen)
+		      uint64_t initrd_size, struct mint_layout *lay, struct mint_error *err)
 {
 	uint64_t end = spec->mem_base + spec->mem_size;
 	uint64_t cmdlen = spec->cmdline ? strlen(spec->cmdline) + 1 : 1;
@@ -207,7 +280,7 @@ int mint_kexec_layout(const struct mint_kexec_spec *spec, const struct mint_bzim
 
 	memset(lay, 0, sizeof(*lay));
 	if (end < spec->mem_base)
-		return fail(err, errlen, -EINVAL, "memory range wraps");
+		return mint_fail(err, MINT_E_INVALID, "memory range wraps");
 	lay->kernel = ALIGN_UP(spec->mem_base, img->kernel_alignment);
 	lay->kernel_end = lay->kernel + img->init_size;
 	lay->boot_params = ALIGN_UP(lay->kernel_end, PAGE);
@@ -215,23 +288,25 @@ int mint_kexec_layout(const struct mint_kexec_spec *spec, const struct mint_bzim
 	lay->setup_data = ALIGN_UP(lay->cmdline + cmdlen, PAGE);
 	next = ALIGN_UP(lay->setup_data + MINT_SETUP_DATA_SIZE, PAGE);
 	if (next > end)
-		return fail(err, errlen, -ENOSPC,
-			    "node memory %#llx-%#llx too small for the kernel (needs %#llx bytes "
-			    "from %#llx)",
-			    (unsigned long long)spec->mem_base, (unsigned long long)end,
-			    (unsigned long long)(next - lay->kernel),
-			    (unsigned long long)lay->kernel);
+		return mint_fail(err, MINT_E_INVALID,
+				 "node memory %#llx-%#llx too small for the kernel (needs %#llx "
+				 "bytes from %#llx)",
+				 (unsigned long long)spec->mem_base, (unsigned long long)end,
+				 (unsigned long long)(next - lay->kernel),
+				 (unsigned long long)lay->kernel);
 	if (lay->kernel + 0x200 >= (1ULL << 32) || next > (1ULL << 32))
-		return fail(err, errlen, -ERANGE, "kernel and boot_params must lie below 4 GiB");
+		return mint_fail(err, MINT_E_INVALID,
+				 "kernel and boot_params must lie below 4 GiB");
 	lay->initrd_size = initrd_size;
 	if (initrd_size) {
 		top = end;
 		if (top > (uint64_t)img->initrd_addr_max + 1)
 			top = (uint64_t)img->initrd_addr_max + 1;
 		if (top < initrd_size || ALIGN_DOWN(top - initrd_size, PAGE) < next)
-			return fail(err, errlen, -ENOSPC,
-				    "no room for the %llu byte initrd in node memory below %#llx",
-				    (unsigned long long)initrd_size, (unsigned long long)top);
+			return mint_fail(err, MINT_E_INVALID,
+					 "no room for the %llu byte initrd in node memory below "
+					 "%#llx",
+					 (unsigned long long)initrd_size, (unsigned long long)top);
 		lay->initrd = ALIGN_DOWN(top - initrd_size, PAGE);
 	}
 	return 0;
@@ -247,36 +322,34 @@ static void e820_add(struct boot_params *bp, uint64_t addr, uint64_t size, uint3
 }
 
 int mint_kexec_build(const struct mint_kexec_spec *spec, const struct mint_bzimage *img,
-		     const uint8_t *image, const struct mint_layout *lay,
-		     const struct mint_node_env *env, uint8_t *boot_params, uint8_t *setup_data,
-		     char *err, size_t errlen)
+		     const struct mint_layout *lay, const struct mint_node_env *env,
+		     uint8_t *boot_params, uint8_t *setup_data, struct mint_error *err)
 {
 	struct boot_params *bp = (struct boot_params *)boot_params;
 	struct setup_data *sd = (struct setup_data *)setup_data;
 	struct mint_boot_info info;
 	unsigned int i;
 
-	_Static_assert(sizeof(struct boot_params) == MINT_BOOT_PARAMS_SIZE,
-		       "boot_params is one page");
 	if (!env->slot_phys || !env->slot_size)
-		return fail(err, errlen, -ENOSPC, "node%u has no low-memory slot", spec->node_id);
+		return mint_fail(err, MINT_E_UNSUPPORTED, "node%u has no low-memory slot",
+				 spec->node_id);
 	if (env->slot_phys + env->slot_size > 0x100000)
-		return fail(err, errlen, -EINVAL, "low slot above 1 MiB");
+		return mint_fail(err, MINT_E_INVALID, "low slot above 1 MiB");
 
 	memset(bp, 0, MINT_BOOT_PARAMS_SIZE);
-	memcpy(&bp->hdr, image + HDR_OFF,
-	       img->header_len < sizeof(bp->hdr) ? img->header_len : sizeof(bp->hdr));
+	/* The setup header as the image has it (zero past its length), loader fields set. */
+	memcpy(&bp->hdr, &img->hdr, sizeof(bp->hdr));
 	bp->hdr.type_of_loader = 0xff;
 	bp->hdr.loadflags =
 	    (uint8_t)((bp->hdr.loadflags | LOADED_HIGH) & ~(QUIET_FLAG | KEEP_SEGMENTS));
-	bp->hdr.code32_start = (uint32_t)lay->kernel;
-	bp->hdr.cmd_line_ptr = (uint32_t)lay->cmdline;
-	bp->ext_cmd_line_ptr = (uint32_t)(lay->cmdline >> 32);
-	bp->hdr.ramdisk_image = (uint32_t)lay->initrd;
-	bp->hdr.ramdisk_size = (uint32_t)lay->initrd_size;
-	bp->ext_ramdisk_image = (uint32_t)(lay->initrd >> 32);
-	bp->ext_ramdisk_size = (uint32_t)(lay->initrd_size >> 32);
-	bp->hdr.setup_data = lay->setup_data;
+	bp->hdr.code32_start = htole32((uint32_t)lay->kernel);
+	bp->hdr.cmd_line_ptr = htole32((uint32_t)lay->cmdline);
+	bp->ext_cmd_line_ptr = htole32((uint32_t)(lay->cmdline >> 32));
+	bp->hdr.ramdisk_image = htole32((uint32_t)lay->initrd);
+	bp->hdr.ramdisk_size = htole32((uint32_t)lay->initrd_size);
+	bp->ext_ramdisk_image = htole32((uint32_t)(lay->initrd >> 32));
+	bp->ext_ramdisk_size = htole32((uint32_t)(lay->initrd_size >> 32));
+	bp->hdr.setup_data = htole64(lay->setup_data);
 
 	/* e820: the node's slot below 1 MiB, the table, the node's RAM. */
 	e820_add(bp, env->slot_phys, env->slot_size, E820_RAM);
@@ -312,13 +385,14 @@ int mint_kexec_build(const struct mint_kexec_spec *spec, const struct mint_bzima
 	return 0;
 }
 
-static int mint_open(const struct mint_kexec_spec *spec, char *err, size_t errlen)
+static int mint_open(const struct mint_kexec_spec *spec, struct mint_error *err)
 {
 	const char *path = spec->dev_path ? spec->dev_path : "/dev/mint";
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 
 	if (fd < 0)
-		return fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
+		return mint_fail_errno(err, errno_kind(errno), errno, "%s: %s", path,
+				       strerror(errno));
 	return fd;
 }
 
@@ -326,31 +400,33 @@ static int res_op(int fd, unsigned long op, uint32_t type, uint32_t node, uint64
 {
 	struct mint_res r = {.type = type, .node = node, .id = id};
 
-	return ioctl(fd, op, &r) < 0 ? -errno : 0;
+	return ioctl(fd, op, &r) < 0 ? errno : 0;
 }
 
-int mint_kexec_claim(const struct mint_kexec_spec *spec, char *err, size_t errlen)
+int mint_kexec_claim(const struct mint_kexec_spec *spec, struct mint_error *err)
 {
 	static const char *const names[] = {"", "CPU", "memory block", "PCI"};
 	struct mint_info info;
 	uint64_t a, ids[MINT_MAX_MEM_BLOCKS + MINT_KEXEC_MAX_CPUS + MINT_KEXEC_MAX_PCI];
 	uint32_t types[MINT_MAX_MEM_BLOCKS + MINT_KEXEC_MAX_CPUS + MINT_KEXEC_MAX_PCI];
 	unsigned int n = 0, i;
-	int fd, ret = 0;
+	int fd, e, ret = 0;
 
-	fd = mint_open(spec, err, errlen);
+	fd = mint_open(spec, err);
 	if (fd < 0)
-		return fd;
+		return -1;
 	if (ioctl(fd, MINT_IOC_INFO, &info) < 0) {
-		ret = fail(err, errlen, -errno, "MINT_IOC_INFO: %s", strerror(errno));
+		ret = mint_fail_errno(err, MINT_E_SYSTEM, errno, "MINT_IOC_INFO: %s",
+				      strerror(errno));
 		goto out;
 	}
 	if (!info.mem_block_size || spec->mem_base % info.mem_block_size ||
 	    spec->mem_size % info.mem_block_size) {
-		ret = fail(err, errlen, -EINVAL,
-			   "memory %#llx+%#llx is not a whole number of %llu MiB blocks",
-			   (unsigned long long)spec->mem_base, (unsigned long long)spec->mem_size,
-			   (unsigned long long)(info.mem_block_size >> 20));
+		ret = mint_fail(err, MINT_E_INVALID,
+				"memory %#llx+%#llx is not a whole number of %llu MiB blocks",
+				(unsigned long long)spec->mem_base,
+				(unsigned long long)spec->mem_size,
+				(unsigned long long)(info.mem_block_size >> 20));
 		goto out;
 	}
 	for (i = 0; i < spec->nr_cpus; i++) {
@@ -369,16 +445,18 @@ int mint_kexec_claim(const struct mint_kexec_spec *spec, char *err, size_t errle
 			   spec->pci[i].devfn;
 	}
 	for (i = 0; i < n; i++) {
-		ret = res_op(fd, MINT_IOC_RELEASE, types[i], info.node_id, ids[i]);
-		if (ret && ret != -EPERM) {
-			fail(err, errlen, ret, "release %s %#llx from node%u: %s", names[types[i]],
-			     (unsigned long long)ids[i], info.node_id, strerror(-ret));
+		e = res_op(fd, MINT_IOC_RELEASE, types[i], info.node_id, ids[i]);
+		if (e && e != EPERM) {
+			ret = mint_fail_errno(
+			    err, errno_kind(e), e, "release %s %#llx from node%u: %s",
+			    names[types[i]], (unsigned long long)ids[i], info.node_id, strerror(e));
 			goto out;
 		}
-		ret = res_op(fd, MINT_IOC_CLAIM, types[i], spec->node_id, ids[i]);
-		if (ret) {
-			fail(err, errlen, ret, "claim %s %#llx for node%u: %s", names[types[i]],
-			     (unsigned long long)ids[i], spec->node_id, strerror(-ret));
+		e = res_op(fd, MINT_IOC_CLAIM, types[i], spec->node_id, ids[i]);
+		if (e) {
+			ret = mint_fail_errno(
+			    err, errno_kind(e), e, "claim %s %#llx for node%u: %s", names[types[i]],
+			    (unsigned long long)ids[i], spec->node_id, strerror(e));
 			goto out;
 		}
 	}
@@ -388,7 +466,7 @@ out:
 }
 
 static int load(int fd, uint32_t node, uint64_t dest, const void *buf, uint64_t len,
-		const char *what, char *err, size_t errlen)
+		const char *what, struct mint_error *err)
 {
 	struct mint_load l = {
 	    .node = node,
@@ -398,9 +476,10 @@ static int load(int fd, uint32_t node, uint64_t dest, const void *buf, uint64_t 
 	};
 
 	if (ioctl(fd, MINT_IOC_LOAD, &l) < 0)
-		return fail(err, errlen, -errno, "loading %s (%llu bytes at %#llx) for node%u: %s",
-			    what, (unsigned long long)len, (unsigned long long)dest, node,
-			    strerror(errno));
+		return mint_fail_errno(err, errno_kind(errno), errno,
+				       "loading %s (%llu bytes at %#llx) for node%u: %s", what,
+				       (unsigned long long)len, (unsigned long long)dest, node,
+				       strerror(errno));
 	return 0;
 }
 
@@ -418,28 +497,30 @@ static const char *state_name(uint32_t s)
  * timed out, a panic) is stopped first, keeping its resources: its CPUs
  * get INIT, its devices stop DMA and its memory is scrubbed.
  */
-static int begin_loading(int fd, uint32_t node, char *err, size_t errlen)
+static int begin_loading(int fd, uint32_t node, struct mint_error *err)
 {
 	struct mint_node_query q = {.node = node};
 	struct mint_state_change c = {.node = node, .to = MINT_NODE_LOADING};
 	struct mint_stop st = {.node = node, .flags = MINT_STOP_KEEP};
 
 	if (ioctl(fd, MINT_IOC_NODE, &q) < 0)
-		return fail(err, errlen, -errno, "/dev/mint query of node%u: %s", node,
-			    strerror(errno));
+		return mint_fail_errno(err, MINT_E_SYSTEM, errno, "/dev/mint query of node%u: %s",
+				       node, strerror(errno));
 	if (q.state == MINT_NODE_FAILED) {
 		if (ioctl(fd, MINT_IOC_STOP, &st) < 0)
-			return fail(err, errlen, -errno, "node%u failed earlier; stopping it: %s",
-				    node, strerror(errno));
+			return mint_fail_errno(err, errno_kind(errno), errno,
+					       "node%u failed earlier; stopping it: %s", node,
+					       strerror(errno));
 		q.state = MINT_NODE_HALTED;
 	}
 	if (q.state != MINT_NODE_UNUSED && q.state != MINT_NODE_HALTED)
-		return fail(err, errlen, -EBUSY, "node%u is %s, not unused or halted", node,
-			    state_name(q.state));
+		return mint_fail(err, MINT_E_STATE, "node%u is %s, not unused or halted", node,
+				 state_name(q.state));
 	c.from = q.state;
 	if (ioctl(fd, MINT_IOC_SET_STATE, &c) < 0)
-		return fail(err, errlen, -errno, "node%u: moving it from %s to loading: %s", node,
-			    state_name(c.from), strerror(errno));
+		return mint_fail_errno(err, errno == EBUSY ? MINT_E_STATE : MINT_E_SYSTEM, errno,
+				       "node%u: moving it from %s to loading: %s", node,
+				       state_name(c.from), strerror(errno));
 	return 0;
 }
 
@@ -452,84 +533,76 @@ static void abandon_loading(int fd, uint32_t node)
 	ioctl(fd, MINT_IOC_SET_STATE, &c);
 }
 
-int mint_kexec_boot(const struct mint_kexec_spec *spec, char *err, size_t errlen)
+/* What the running kernel tells about itself and the node's low-memory slot. */
+static int node_env(int fd, uint32_t node, struct mint_node_env *env, struct mint_error *err)
+{
+	struct mint_node_query q = {.node = node};
+	struct mint_info info;
+
+	if (ioctl(fd, MINT_IOC_INFO, &info) < 0 || ioctl(fd, MINT_IOC_NODE, &q) < 0)
+		return mint_fail_errno(err, MINT_E_SYSTEM, errno, "/dev/mint query: %s",
+				       strerror(errno));
+	memset(env, 0, sizeof(*env));
+	env->table_phys = info.table_phys;
+	env->table_size = info.table_size;
+	env->mem_block_size = info.mem_block_size;
+	env->slot_phys = q.low_slot_phys;
+	env->slot_size = q.low_slot_size;
+	env->tsc_khz = info.tsc_khz;
+	env->lapic_khz = info.lapic_khz;
+	return 0;
+}
+
+/* The segments, in the order the node's memory gets them. */
+static int load_all(int fd, const struct mint_kexec_spec *spec, const struct mint_kexec_image *im,
+		    const struct mint_layout *lay, const uint8_t *bp, const uint8_t *sd,
+		    struct mint_error *err)
+{
+	uint32_t node = spec->node_id;
+
+	if (load(fd, node, lay->kernel, im->kernel + im->bz.payload_offset, im->bz.payload_size,
+		 "kernel", err) ||
+	    load(fd, node, lay->boot_params, bp, MINT_BOOT_PARAMS_SIZE, "boot_params", err) ||
+	    load(fd, node, lay->cmdline, spec->cmdline ? spec->cmdline : "",
+		 spec->cmdline ? strlen(spec->cmdline) + 1 : 1, "command line", err) ||
+	    load(fd, node, lay->setup_data, sd, MINT_SETUP_DATA_SIZE, "setup_data", err))
+		return -1;
+	if (im->initrd_len &&
+	    load(fd, node, lay->initrd, im->initrd, im->initrd_len, "initrd", err))
+		return -1;
+	return 0;
+}
+
+int mint_kexec_boot(const struct mint_kexec_spec *spec, const struct mint_kexec_image *im,
+		    struct mint_error *err)
 {
 	uint8_t bp[MINT_BOOT_PARAMS_SIZE], sd[MINT_SETUP_DATA_SIZE];
-	uint8_t *image = NULL, *initrd = NULL;
-	size_t image_len, initrd_len = 0;
-	struct mint_node_query q = {.node = spec->node_id};
 	struct mint_node_env env;
-	struct mint_bzimage img;
 	struct mint_layout lay;
 	struct mint_start st;
-	struct mint_info info;
-	uint64_t initrd_size;
 	int fd = -1, ret, loading = 0;
 
 	/* Everything is validated before /dev/mint is touched. */
-	ret = mint_kexec_check(spec, &img, &initrd_size, err, errlen);
-	if (ret)
-		return ret;
-	ret = mint_kexec_layout(spec, &img, initrd_size, &lay, err, errlen);
-	if (ret)
-		return ret;
-	ret = read_file(spec->kernel_path, &image, &image_len, err, errlen);
-	if (ret)
-		return ret;
-	ret = mint_bzimage_parse(image, image_len, spec->kernel_path, &img, err, errlen);
-	if (ret)
-		goto out;
-	if (spec->initrd_path) {
-		ret = read_file(spec->initrd_path, &initrd, &initrd_len, err, errlen);
-		if (ret)
-			goto out;
-		if (initrd_len != lay.initrd_size) {
-			ret =
-			    fail(err, errlen, -EIO, "%s changed while loading", spec->initrd_path);
-			goto out;
-		}
-	}
+	if (check_spec(spec, err))
+		return -1;
+	if (!im->kernel)
+		return mint_fail(err, MINT_E_INVALID, "%s: the kernel image was not read",
+				 spec->kernel_path);
+	if (mint_kexec_layout(spec, &im->bz, im->initrd_len, &lay, err))
+		return -1;
 
-	fd = mint_open(spec, err, errlen);
-	if (fd < 0) {
-		ret = fd;
-		goto out;
-	}
-	if (ioctl(fd, MINT_IOC_INFO, &info) < 0 || ioctl(fd, MINT_IOC_NODE, &q) < 0) {
-		ret = fail(err, errlen, -errno, "/dev/mint query: %s", strerror(errno));
-		goto out;
-	}
-	memset(&env, 0, sizeof(env));
-	env.table_phys = info.table_phys;
-	env.table_size = info.table_size;
-	env.mem_block_size = info.mem_block_size;
-	env.slot_phys = q.low_slot_phys;
-	env.slot_size = q.low_slot_size;
-	env.tsc_khz = info.tsc_khz;
-	env.lapic_khz = info.lapic_khz;
-	ret = mint_kexec_build(spec, &img, image, &lay, &env, bp, sd, err, errlen);
-	if (ret)
-		goto out;
-
-	ret = begin_loading(fd, spec->node_id, err, errlen);
+	fd = mint_open(spec, err);
+	if (fd < 0)
+		return -1;
+	ret = node_env(fd, spec->node_id, &env, err);
+	if (!ret)
+		ret = mint_kexec_build(spec, &im->bz, &lay, &env, bp, sd, err);
+	if (!ret)
+		ret = begin_loading(fd, spec->node_id, err);
 	if (ret)
 		goto out;
 	loading = 1;
-	ret = load(fd, spec->node_id, lay.kernel, image + img.payload_offset, img.payload_size,
-		   "kernel", err, errlen);
-	if (!ret)
-		ret = load(fd, spec->node_id, lay.boot_params, bp, sizeof(bp), "boot_params", err,
-			   errlen);
-	if (!ret)
-		ret = load(fd, spec->node_id, lay.cmdline, spec->cmdline ? spec->cmdline : "",
-			   spec->cmdline ? strlen(spec->cmdline) + 1 : 1, "command line", err,
-			   errlen);
-	if (!ret)
-		ret = load(fd, spec->node_id, lay.setup_data, sd, sizeof(sd), "setup_data", err,
-			   errlen);
-	if (!ret && initrd_len)
-		ret =
-		    load(fd, spec->node_id, lay.initrd, initrd, initrd_len, "initrd", err, errlen);
+	ret = load_all(fd, spec, im, &lay, bp, sd, err);
 	if (ret)
 		goto out;
 
@@ -540,16 +613,14 @@ int mint_kexec_boot(const struct mint_kexec_spec *spec, char *err, size_t errlen
 	st.boot_params = lay.boot_params;
 	snprintf(st.name, sizeof(st.name), "%s", spec->name ? spec->name : "");
 	if (ioctl(fd, MINT_IOC_START, &st) < 0)
-		ret = fail(err, errlen, -errno, "starting node%u on APIC ID %u: %s", spec->node_id,
-			   st.apic_id, strerror(errno));
+		ret = mint_fail_errno(err, errno_kind(errno), errno,
+				      "starting node%u on APIC ID %u: %s", spec->node_id,
+				      st.apic_id, strerror(errno));
 	else
 		loading = 0;
 out:
 	if (loading)
 		abandon_loading(fd, spec->node_id);
-	if (fd >= 0)
-		close(fd);
-	free(image);
-	free(initrd);
+	close(fd);
 	return ret;
 }

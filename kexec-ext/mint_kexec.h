@@ -2,15 +2,17 @@
 /*
  * kexec-ext: the user-space half of Mint's extended kexec.
  *
- * mint_kexec_boot() validates a bzImage and an initrd, builds the new
- * node's boot_params (setup header copied from the image, an e820 map
- * that lists only the node's RAM and its low-memory slot, the command
- * line, the initrd and a SETUP_MINT setup_data record) and hands the
- * segments to the kernel half through /dev/mint, which copies them into
- * the node's memory and starts the node's first CPU.
+ * mint_kexec_check() reads a bzImage and an initrd into memory (once) and
+ * validates them; mint_kexec_boot() builds the new node's boot_params from
+ * those buffers (setup header copied from the image, an e820 map that lists
+ * only the node's RAM and its low-memory slot, the command line, the initrd
+ * and a SETUP_MINT setup_data record) and hands the segments to the kernel
+ * half through /dev/mint, which copies them into the node's memory and
+ * starts the node's first CPU.
  *
- * Every function returns 0 on success or a negative errno value and, on
- * failure, writes a human-readable reason into err (if errlen > 0).
+ * Every function that can fail returns 0 or -1 and fills a struct
+ * mint_error (libmint/error.h): a kind, one sentence naming the file or
+ * resource and the reason, and the errno of a failed system call.
  */
 #ifndef MINT_KEXEC_H
 #define MINT_KEXEC_H
@@ -18,7 +20,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <asm/bootparam.h>
 #include <linux/mint.h>
+
+#include "error.h"
 
 #define MINT_KEXEC_MAX_CPUS MINT_BOOT_MAX_CPUS
 #define MINT_KEXEC_MAX_PCI  MINT_BOOT_MAX_PCI
@@ -42,8 +47,17 @@ struct mint_kexec_spec {
 	const char *dev_path; /* NULL: /dev/mint */
 };
 
+/* Where the setup header starts in a bzImage (and in boot_params). */
+#define MINT_BZIMAGE_HDR_OFF 0x1f1
+
 /* What the parser learned about a bzImage. */
 struct mint_bzimage {
+	/*
+	 * The setup header as the file has it (little endian): the first
+	 * header_len bytes from MINT_BZIMAGE_HDR_OFF, the rest zero. It is
+	 * what boot_params starts from.
+	 */
+	struct setup_header hdr;
 	uint16_t version; /* boot protocol, e.g. 0x020f */
 	uint8_t setup_sects;
 	uint32_t setup_size;	 /* bytes of real-mode setup incl. boot sector */
@@ -54,7 +68,16 @@ struct mint_bzimage {
 	uint32_t cmdline_size; /* max command line length (without NUL) */
 	uint32_t initrd_addr_max;
 	uint16_t xloadflags;
-	uint32_t header_len; /* bytes of setup header (from 0x1f1) */
+	uint32_t header_len; /* bytes of setup header in the file (from 0x1f1) */
+};
+
+/* A bzImage and an initrd read into memory once: checked, then loaded from here. */
+struct mint_kexec_image {
+	uint8_t *kernel; /* the whole bzImage file */
+	size_t kernel_len;
+	struct mint_bzimage bz; /* its parsed setup header */
+	uint8_t *initrd;	/* NULL: no initrd */
+	size_t initrd_len;
 };
 
 /* Where the segments go in physical memory. */
@@ -80,34 +103,42 @@ struct mint_node_env {
 };
 
 #define MINT_BOOT_PARAMS_SIZE 4096
-#define MINT_SETUP_DATA_SIZE  (16 + sizeof(struct mint_boot_info))
+#define MINT_SETUP_DATA_SIZE  (sizeof(struct setup_data) + sizeof(struct mint_boot_info))
 
+/* Parse the setup header of the bzImage in @buf; @name (may be NULL) names it in errors. */
 int mint_bzimage_parse(const uint8_t *buf, size_t len, const char *name, struct mint_bzimage *img,
-		       char *err, size_t errlen);
+		       struct mint_error *err);
 
-/* Validate the spec's paths and values before anything is touched. */
-int mint_kexec_check(const struct mint_kexec_spec *spec, struct mint_bzimage *img,
-		     uint64_t *initrd_size, char *err, size_t errlen);
+/*
+ * Validate the spec's values, read the kernel and the initrd into @im and
+ * check them, before anything is touched. On failure @im is left empty;
+ * on success the caller frees it with mint_kexec_image_free().
+ */
+int mint_kexec_check(const struct mint_kexec_spec *spec, struct mint_kexec_image *im,
+		     struct mint_error *err);
+void mint_kexec_image_free(struct mint_kexec_image *im);
 
 int mint_kexec_layout(const struct mint_kexec_spec *spec, const struct mint_bzimage *img,
-		      uint64_t initrd_size, struct mint_layout *lay, char *err, size_t errlen);
+		      uint64_t initrd_size, struct mint_layout *lay, struct mint_error *err);
 
 /*
  * Build boot_params (MINT_BOOT_PARAMS_SIZE bytes) and the Mint setup_data
- * (MINT_SETUP_DATA_SIZE bytes) for the node.  image is the start of the
- * bzImage (at least img->header_len + 0x1f1 bytes).
+ * (MINT_SETUP_DATA_SIZE bytes) for the node, from the image's setup header.
  */
 int mint_kexec_build(const struct mint_kexec_spec *spec, const struct mint_bzimage *img,
-		     const uint8_t *image, const struct mint_layout *lay,
-		     const struct mint_node_env *env, uint8_t *boot_params, uint8_t *setup_data,
-		     char *err, size_t errlen);
+		     const struct mint_layout *lay, const struct mint_node_env *env,
+		     uint8_t *boot_params, uint8_t *setup_data, struct mint_error *err);
 
 /* Release the spec's CPUs, memory blocks and PCI functions from this
  * node (they must be offline/unbound already) and claim them for the
  * spec's node. */
-int mint_kexec_claim(const struct mint_kexec_spec *spec, char *err, size_t errlen);
+int mint_kexec_claim(const struct mint_kexec_spec *spec, struct mint_error *err);
 
-/* Check, build, load and start.  Resources must already be claimed. */
-int mint_kexec_boot(const struct mint_kexec_spec *spec, char *err, size_t errlen);
+/*
+ * Lay out, build, load and start the node from @im (as mint_kexec_check()
+ * read it; nothing is read again). Resources must already be claimed.
+ */
+int mint_kexec_boot(const struct mint_kexec_spec *spec, const struct mint_kexec_image *im,
+		    struct mint_error *err);
 
 #endif /* MINT_KEXEC_H */

@@ -33,6 +33,7 @@ struct boot_job {
 	const struct boot_request *req;
 	bool reboot; /* the node keeps the CPUs, memory and devices it owns */
 	struct mint_kexec_spec spec;
+	struct mint_kexec_image image; /* read once by prepare(), booted by step_start() */
 	char name[16], cmdline[BOOT_CMDLINE_MAX], kernel[PATH_MAX];
 	unsigned cpus[MINT_NODE_MAX_CPUS];
 	bool cpu_free[MINT_NODE_MAX_CPUS]; /* FREE already: nothing to take offline */
@@ -218,9 +219,6 @@ static int build_cmdline(struct boot_job *j, struct mint_error *err)
 
 static int prepare(struct boot_job *j, struct mint_error *err)
 {
-	char msg[512];
-	int ret;
-
 	snprintf(j->name, sizeof(j->name), "node%d", j->req->node);
 	if (choose_kernel(j, err) || build_cmdline(j, err))
 		return -1;
@@ -232,19 +230,17 @@ static int prepare(struct boot_job *j, struct mint_error *err)
 	j->spec.uart_port = node_uart(j->req->node);
 	if (j->reboot ? owned_resources(j, err) : pick_resources(j, err))
 		return -1;
-	/* The image, the initrd and the layout are checked before anything changes. */
+	/*
+	 * The image, the initrd and the layout are checked before anything changes;
+	 * the image and the initrd are read here once and booted from memory.
+	 */
 	{
-		struct mint_bzimage img;
-		uint64_t initrd_size;
 		struct mint_layout lay;
 
-		ret = mint_kexec_check(&j->spec, &img, &initrd_size, msg, sizeof(msg));
-		if (!ret)
-			ret =
-			    mint_kexec_layout(&j->spec, &img, initrd_size, &lay, msg, sizeof(msg));
+		if (mint_kexec_check(&j->spec, &j->image, err) ||
+		    mint_kexec_layout(&j->spec, &j->image.bz, j->image.initrd_len, &lay, err))
+			return -1;
 	}
-	if (ret)
-		return mint_fail(err, MINT_E_INVALID, "%s", msg);
 	return 0;
 }
 
@@ -253,10 +249,11 @@ static int prepare(struct boot_job *j, struct mint_error *err)
 static int step_start(void *ctx, struct mint_error *err)
 {
 	struct boot_job *j = ctx;
-	char msg[512];
+	struct mint_error e = {0};
 
-	if (mint_kexec_boot(&j->spec, msg, sizeof(msg)))
-		return mint_fail(err, MINT_E_SYSTEM, "starting %s failed: %s", j->name, msg);
+	if (mint_kexec_boot(&j->spec, &j->image, &e))
+		return mint_fail_errno(err, MINT_E_SYSTEM, e.errnum, "starting %s failed: %s",
+				       j->name, e.msg);
 	log_msg(LOG_INFO, "%s started on APIC ID %u: %s", j->name, j->spec.apic_ids[0], j->cmdline);
 	return 0;
 }
@@ -516,6 +513,7 @@ int boot_node(struct mintd *d, const struct boot_request *req, mint_plan_progres
 	if (!ret)
 		finish(j, res);
 	mint_plan_free(&plan);
+	mint_kexec_image_free(&j->image);
 	free(j);
 	return ret;
 }
@@ -583,6 +581,8 @@ int reboot_node(struct mintd *d, const struct reboot_request *rr, mint_plan_prog
 	mint_plan_free(&plan);
 	json_object_put(stopped.taken);
 	free(stopped.owned);
+	if (j)
+		mint_kexec_image_free(&j->image);
 	free(j);
 	free(rec);
 	return ret;

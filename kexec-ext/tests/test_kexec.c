@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cmocka tests for the kexec-ext bzImage parser and boot_params builder. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -55,21 +59,22 @@ static int make_image(void **state)
 static void parse_expect_error(size_t len, const char *needle)
 {
 	struct mint_bzimage bz;
-	char err[256] = "";
+	struct mint_error err = {0};
 
-	assert_int_not_equal(mint_bzimage_parse(img, len, "test.img", &bz, err, sizeof(err)), 0);
-	assert_non_null(strstr(err, "test.img"));
-	if (!strstr(err, needle))
-		fail_msg("error \"%s\" does not mention \"%s\"", err, needle);
+	assert_int_equal(mint_bzimage_parse(img, len, "test.img", &bz, &err), -1);
+	assert_int_equal(err.kind, MINT_E_INVALID);
+	assert_non_null(strstr(err.msg, "test.img"));
+	if (!strstr(err.msg, needle))
+		fail_msg("error \"%s\" does not mention \"%s\"", err.msg, needle);
 }
 
 static void test_valid(void **state)
 {
 	struct mint_bzimage bz;
-	char err[256] = "";
+	struct mint_error err = {0};
 
 	(void)state;
-	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "test.img", &bz, err, sizeof(err)), 0);
+	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "test.img", &bz, &err), 0);
 	assert_int_equal(bz.version, 0x020f);
 	assert_int_equal(bz.setup_size, 1024);
 	assert_int_equal(bz.payload_offset, 1024);
@@ -83,12 +88,12 @@ static void test_valid(void **state)
 static void test_setup_sects_zero_means_four(void **state)
 {
 	struct mint_bzimage bz;
-	char err[256];
+	struct mint_error err = {0};
 
 	(void)state;
 	img[0x1f1] = 0;
 	put32(0x1f4, (IMG_LEN - 2560) / 16);
-	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "t", &bz, err, sizeof(err)), 0);
+	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "t", &bz, &err), 0);
 	assert_int_equal(bz.setup_size, 5 * 512);
 }
 
@@ -178,11 +183,11 @@ static void test_layout(void **state)
 	struct mint_kexec_spec s = spec_node1();
 	struct mint_bzimage bz;
 	struct mint_layout lay;
-	char err[256];
+	struct mint_error err = {0};
 
 	(void)state;
-	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "t", &bz, err, sizeof(err)), 0);
-	assert_int_equal(mint_kexec_layout(&s, &bz, 1000000, &lay, err, sizeof(err)), 0);
+	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "t", &bz, &err), 0);
+	assert_int_equal(mint_kexec_layout(&s, &bz, 1000000, &lay, &err), 0);
 	assert_int_equal(lay.kernel, 0x60000000);
 	assert_int_equal(lay.kernel_end, 0x61000000);
 	assert_int_equal(lay.boot_params, 0x61000000);
@@ -194,13 +199,13 @@ static void test_layout(void **state)
 
 	/* Too little memory for init_size. */
 	s.mem_size = 8 << 20;
-	assert_int_not_equal(mint_kexec_layout(&s, &bz, 0, &lay, err, sizeof(err)), 0);
-	assert_non_null(strstr(err, "too small"));
+	assert_int_not_equal(mint_kexec_layout(&s, &bz, 0, &lay, &err), 0);
+	assert_non_null(strstr(err.msg, "too small"));
 
 	/* The initrd does not fit. */
 	s.mem_size = 32 << 20;
-	assert_int_not_equal(mint_kexec_layout(&s, &bz, 64 << 20, &lay, err, sizeof(err)), 0);
-	assert_non_null(strstr(err, "initrd"));
+	assert_int_not_equal(mint_kexec_layout(&s, &bz, 64 << 20, &lay, &err), 0);
+	assert_non_null(strstr(err.msg, "initrd"));
 }
 
 static void test_build(void **state)
@@ -221,13 +226,12 @@ static void test_build(void **state)
 	const struct mint_boot_info *info = (const void *)sd->data;
 	struct mint_bzimage bz;
 	struct mint_layout lay;
-	char err[256];
+	struct mint_error err = {0};
 
 	(void)state;
-	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "t", &bz, err, sizeof(err)), 0);
-	assert_int_equal(mint_kexec_layout(&s, &bz, 4096, &lay, err, sizeof(err)), 0);
-	assert_int_equal(mint_kexec_build(&s, &bz, img, &lay, &env, bpbuf, sdbuf, err, sizeof(err)),
-			 0);
+	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "t", &bz, &err), 0);
+	assert_int_equal(mint_kexec_layout(&s, &bz, 4096, &lay, &err), 0);
+	assert_int_equal(mint_kexec_build(&s, &bz, &lay, &env, bpbuf, sdbuf, &err), 0);
 
 	/* Setup header copied from the image, loader fields filled in. */
 	assert_int_equal(bp->hdr.version, 0x020f);
@@ -273,26 +277,134 @@ static void test_build(void **state)
 
 	/* No slot: refused. */
 	env.slot_phys = 0;
-	assert_int_not_equal(
-	    mint_kexec_build(&s, &bz, img, &lay, &env, bpbuf, sdbuf, err, sizeof(err)), 0);
-	assert_non_null(strstr(err, "slot"));
+	assert_int_not_equal(mint_kexec_build(&s, &bz, &lay, &env, bpbuf, sdbuf, &err), 0);
+	assert_non_null(strstr(err.msg, "slot"));
 }
 
 static void test_check_rejects_before_touching(void **state)
 {
 	struct mint_kexec_spec s = spec_node1();
-	struct mint_bzimage bz;
-	uint64_t isz;
-	char err[256];
+	struct mint_kexec_image im;
+	struct mint_error err = {0};
 
 	(void)state;
 	s.kernel_path = "/nonexistent/bzImage";
-	assert_int_not_equal(mint_kexec_check(&s, &bz, &isz, err, sizeof(err)), 0);
-	assert_non_null(strstr(err, "/nonexistent/bzImage"));
+	assert_int_equal(mint_kexec_check(&s, &im, &err), -1);
+	assert_non_null(strstr(err.msg, "/nonexistent/bzImage"));
+	/* A failed open is reported the way libmint does: kind, and the errno kept. */
+	assert_int_equal(err.kind, MINT_E_NOTFOUND);
+	assert_int_equal(err.errnum, ENOENT);
+	assert_null(im.kernel);
 
 	s.node_id = 0;
-	assert_int_not_equal(mint_kexec_check(&s, &bz, &isz, err, sizeof(err)), 0);
-	assert_non_null(strstr(err, "node id"));
+	assert_int_equal(mint_kexec_check(&s, &im, &err), -1);
+	assert_non_null(strstr(err.msg, "node id"));
+	assert_int_equal(err.kind, MINT_E_INVALID);
+}
+
+/* Write @len bytes of @buf to a new temporary file; its path goes to @path. */
+static void write_temp(char path[64], const void *buf, size_t len)
+{
+	int fd;
+
+	snprintf(path, 64, "/tmp/test_kexec-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, buf, len), (ssize_t)len);
+	close(fd);
+}
+
+/*
+ * mint_kexec_check() reads the kernel and the initrd once; mint_kexec_boot()
+ * works from those buffers: with both files gone it gets as far as /dev/mint.
+ */
+static void test_check_reads_once_boot_uses_buffers(void **state)
+{
+	static const char initrd[] = "070701 an initrd";
+	struct mint_kexec_spec s = spec_node1();
+	char kpath[64], ipath[64];
+	struct mint_kexec_image im;
+	struct mint_error err = {0};
+
+	(void)state;
+	write_temp(kpath, img, IMG_LEN);
+	write_temp(ipath, initrd, sizeof(initrd));
+	s.kernel_path = kpath;
+	s.initrd_path = ipath;
+	s.dev_path = "/nonexistent/mint";
+	assert_int_equal(mint_kexec_check(&s, &im, &err), 0);
+	assert_int_equal(im.kernel_len, IMG_LEN);
+	assert_memory_equal(im.kernel, img, IMG_LEN);
+	assert_int_equal(im.bz.payload_size, PAYLOAD);
+	assert_int_equal(im.initrd_len, sizeof(initrd));
+	assert_memory_equal(im.initrd, initrd, sizeof(initrd));
+	unlink(kpath);
+	unlink(ipath);
+
+	assert_int_equal(mint_kexec_boot(&s, &im, &err), -1);
+	assert_non_null(strstr(err.msg, "/nonexistent/mint"));
+	assert_int_equal(err.errnum, ENOENT);
+	mint_kexec_image_free(&im);
+	assert_null(im.kernel);
+	assert_null(im.initrd);
+}
+
+static void test_check_rejects_empty_initrd_and_long_cmdline(void **state)
+{
+	struct mint_kexec_spec s = spec_node1();
+	char kpath[64], ipath[64], cmdline[4096];
+	struct mint_kexec_image im;
+	struct mint_error err = {0};
+
+	(void)state;
+	write_temp(kpath, img, IMG_LEN);
+	write_temp(ipath, "", 0);
+	s.kernel_path = kpath;
+	s.initrd_path = ipath;
+	assert_int_equal(mint_kexec_check(&s, &im, &err), -1);
+	assert_non_null(strstr(err.msg, "initrd is empty"));
+	assert_null(im.kernel); /* nothing is kept after a failure */
+
+	s.initrd_path = NULL;
+	memset(cmdline, 'x', sizeof(cmdline) - 1);
+	cmdline[sizeof(cmdline) - 1] = '\0';
+	s.cmdline = cmdline;
+	assert_int_equal(mint_kexec_check(&s, &im, &err), -1);
+	assert_non_null(strstr(err.msg, "accepts 2047"));
+	unlink(kpath);
+	unlink(ipath);
+}
+
+/* boot_params gets the setup header as the file has it, and nothing past its length. */
+static void test_header_copied_through_setup_header(void **state)
+{
+	static uint8_t bpbuf[MINT_BOOT_PARAMS_SIZE], sdbuf[MINT_SETUP_DATA_SIZE];
+	struct mint_kexec_spec s = spec_node1();
+	struct mint_node_env env = {.slot_phys = 0x80000, .slot_size = MINT_LOW_SLOT_SIZE};
+	const struct boot_params *bp = (const void *)bpbuf;
+	struct mint_bzimage bz;
+	struct mint_layout lay;
+	struct mint_error err = {0};
+
+	(void)state;
+	put32(0x264, 0x12345678); /* handover_offset: inside the header (ends at 0x26c) */
+	put32(0x268, 0x9abcdef0); /* kernel_info_offset */
+	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "t", &bz, &err), 0);
+	assert_int_equal(bz.hdr.handover_offset, 0x12345678);
+	assert_int_equal(bz.hdr.kernel_info_offset, 0x9abcdef0);
+
+	/* A 2.12 header ends at 0x268: kernel_info_offset is setup code, not header. */
+	img[0x201] = 0x66;
+	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "t", &bz, &err), 0);
+	assert_int_equal(bz.header_len, 0x268 - 0x1f1);
+	assert_int_equal(bz.hdr.handover_offset, 0x12345678);
+	assert_int_equal(bz.hdr.kernel_info_offset, 0);
+	assert_int_equal(mint_kexec_layout(&s, &bz, 0, &lay, &err), 0);
+	assert_int_equal(mint_kexec_build(&s, &bz, &lay, &env, bpbuf, sdbuf, &err), 0);
+	assert_int_equal(bp->hdr.handover_offset, 0x12345678);
+	assert_int_equal(bp->hdr.kernel_info_offset, 0);
+	assert_int_equal(bp->hdr.syssize, PAYLOAD / 16);
+	assert_int_equal(bp->hdr.boot_flag, 0xaa55);
 }
 
 /* The shared ABI must keep its layout. */
@@ -322,6 +434,9 @@ int main(void)
 	    cmocka_unit_test_setup(test_layout, make_image),
 	    cmocka_unit_test_setup(test_build, make_image),
 	    cmocka_unit_test_setup(test_check_rejects_before_touching, make_image),
+	    cmocka_unit_test_setup(test_check_reads_once_boot_uses_buffers, make_image),
+	    cmocka_unit_test_setup(test_check_rejects_empty_initrd_and_long_cmdline, make_image),
+	    cmocka_unit_test_setup(test_header_copied_through_setup_header, make_image),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
