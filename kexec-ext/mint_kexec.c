@@ -214,8 +214,8 @@ static int read_file(const char *path, bool initrd, uint8_t **out, size_t *len,
 	return 0;
 }
 
-/* The values of the spec that need no file and no /dev/mint. */
-static int check_spec(const struct mint_kexec_spec *spec, struct mint_error *err)
+/* The node, its CPUs and its PCI functions: what the boot info record holds. */
+static int check_node(const struct mint_kexec_spec *spec, struct mint_error *err)
 {
 	if (spec->node_id == 0 || spec->node_id >= MINT_MAX_NODES)
 		return mint_fail(err, MINT_E_INVALID, "node id %u out of range 1..%d",
@@ -226,6 +226,14 @@ static int check_spec(const struct mint_kexec_spec *spec, struct mint_error *err
 	if (spec->nr_pci > MINT_KEXEC_MAX_PCI)
 		return mint_fail(err, MINT_E_INVALID, "at most %d PCI functions",
 				 MINT_KEXEC_MAX_PCI);
+	return 0;
+}
+
+/* The values of the spec that need no file and no /dev/mint. */
+static int check_spec(const struct mint_kexec_spec *spec, struct mint_error *err)
+{
+	if (check_node(spec, err))
+		return -1;
 	if (!spec->mem_size)
 		return mint_fail(err, MINT_E_INVALID, "no memory given to node%u", spec->node_id);
 	if (!spec->kernel_path)
@@ -330,6 +338,9 @@ int mint_kexec_build(const struct mint_kexec_spec *spec, const struct mint_bzima
 	struct mint_boot_info info;
 	unsigned int i;
 
+	/* The record has room for MINT_KEXEC_MAX_CPUS and _PCI: never trust the caller's counts. */
+	if (check_node(spec, err))
+		return -1;
 	if (!env->slot_phys || !env->slot_size)
 		return mint_fail(err, MINT_E_UNSUPPORTED, "node%u has no low-memory slot",
 				 spec->node_id);

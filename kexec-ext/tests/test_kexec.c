@@ -281,6 +281,40 @@ static void test_build(void **state)
 	assert_non_null(strstr(err.msg, "slot"));
 }
 
+/*
+ * Found by tests/fuzz (bzimage): mint_kexec_build() copied nr_cpus APIC IDs
+ * and nr_pci functions into the boot info record without checking the counts,
+ * overflowing it (on the stack) for a spec mint_kexec_check() never saw.
+ */
+static void test_build_checks_the_counts(void **state)
+{
+	static uint8_t bpbuf[MINT_BOOT_PARAMS_SIZE], sdbuf[MINT_SETUP_DATA_SIZE];
+	struct mint_kexec_spec s = spec_node1();
+	struct mint_node_env env = {.slot_phys = 0x80000, .slot_size = MINT_LOW_SLOT_SIZE};
+	struct mint_bzimage bz;
+	struct mint_layout lay;
+	struct mint_error err = {0};
+
+	(void)state;
+	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "t", &bz, &err), 0);
+	assert_int_equal(mint_kexec_layout(&s, &bz, 0, &lay, &err), 0);
+	s.nr_cpus = MINT_KEXEC_MAX_CPUS + 1;
+	assert_int_equal(mint_kexec_build(&s, &bz, &lay, &env, bpbuf, sdbuf, &err), -1);
+	assert_int_equal(err.kind, MINT_E_INVALID);
+	assert_non_null(strstr(err.msg, "CPUs"));
+	s.nr_cpus = 0;
+	assert_int_equal(mint_kexec_build(&s, &bz, &lay, &env, bpbuf, sdbuf, &err), -1);
+	s.nr_cpus = 2;
+	s.nr_pci = MINT_KEXEC_MAX_PCI + 1;
+	assert_int_equal(mint_kexec_build(&s, &bz, &lay, &env, bpbuf, sdbuf, &err), -1);
+	assert_non_null(strstr(err.msg, "PCI"));
+	s.nr_pci = MINT_KEXEC_MAX_PCI;
+	assert_int_equal(mint_kexec_build(&s, &bz, &lay, &env, bpbuf, sdbuf, &err), 0);
+	s.node_id = MINT_MAX_NODES;
+	assert_int_equal(mint_kexec_build(&s, &bz, &lay, &env, bpbuf, sdbuf, &err), -1);
+	assert_non_null(strstr(err.msg, "node id"));
+}
+
 static void test_check_rejects_before_touching(void **state)
 {
 	struct mint_kexec_spec s = spec_node1();
@@ -433,6 +467,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_zimage, make_image),
 	    cmocka_unit_test_setup(test_layout, make_image),
 	    cmocka_unit_test_setup(test_build, make_image),
+	    cmocka_unit_test_setup(test_build_checks_the_counts, make_image),
 	    cmocka_unit_test_setup(test_check_rejects_before_touching, make_image),
 	    cmocka_unit_test_setup(test_check_reads_once_boot_uses_buffers, make_image),
 	    cmocka_unit_test_setup(test_check_rejects_empty_initrd_and_long_cmdline, make_image),
