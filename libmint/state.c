@@ -95,19 +95,48 @@ static const char *get_str(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
+/* An index the file holds as a JSON integer in 0..@max; -1 for anything else. */
+static int get_index(json_object *v, int64_t max, int *out)
+{
+	int64_t n;
+
+	if (!json_object_is_type(v, json_type_int))
+		return -1;
+	n = json_object_get_int64(v);
+	if (n < 0 || n > max)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
+/*
+ * The optional name @key of @o into @buf ("" when absent); -1 when it is not a
+ * string or does not fit: a name is kept whole or the file is refused.
+ */
+static int get_name(json_object *o, const char *key, char *buf, size_t len)
+{
+	json_object *v;
+
+	buf[0] = '\0';
+	if (!json_object_object_get_ex(o, key, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_string) ||
+	    (size_t)json_object_get_string_len(v) != strlen(json_object_get_string(v)))
+		return -1;
+	return mint_fmt(buf, len, "%s", json_object_get_string(v)) ? 0 : -1;
+}
+
 static int parse_devs(json_object *arr, struct mint_state *st)
 {
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		json_object *o = json_object_array_get_idx(arr, i);
 		struct mint_pci_release rel = {0};
 		const char *addr = get_str(o, "address");
-		const char *drv = get_str(o, "driver");
-		const char *mod = get_str(o, "module");
 
-		if (!addr || mint_parse_bdf(addr, &rel.bdf, NULL))
+		if (!addr || mint_parse_bdf(addr, &rel.bdf, NULL) ||
+		    get_name(o, "driver", rel.driver, sizeof(rel.driver)) ||
+		    get_name(o, "module", rel.module, sizeof(rel.module)))
 			return -1;
-		snprintf(rel.driver, sizeof(rel.driver), "%s", drv ? drv : "");
-		snprintf(rel.module, sizeof(rel.module), "%s", mod ? mod : "");
 		if (mint_state_add_dev(st, &rel))
 			return -1;
 	}
@@ -128,11 +157,8 @@ static int parse_apic_ids(json_object *root, struct mint_state *st)
 		int c, a;
 
 		if (!json_object_object_get_ex(o, "cpu", &cpu) ||
-		    !json_object_object_get_ex(o, "apic_id", &apic))
-			return -1;
-		c = json_object_get_int(cpu);
-		a = json_object_get_int(apic);
-		if (c < 0 || c >= MINT_CPUSET_MAX || a < 0)
+		    !json_object_object_get_ex(o, "apic_id", &apic) ||
+		    get_index(cpu, MINT_CPUSET_MAX - 1, &c) || get_index(apic, INT_MAX, &a))
 			return -1;
 		st->apic_ids[c] = a;
 	}
@@ -144,7 +170,8 @@ static int parse_state(json_object *root, struct mint_state *st)
 	json_object *cpus, *mem, *devs, *ver;
 
 	if (!json_object_object_get_ex(root, "version", &ver) ||
-	    json_object_get_int(ver) != STATE_VERSION ||
+	    !json_object_is_type(ver, json_type_int) ||
+	    json_object_get_int64(ver) != STATE_VERSION ||
 	    !json_object_object_get_ex(root, "released_cpus", &cpus) ||
 	    !json_object_object_get_ex(root, "released_memory_blocks", &mem) ||
 	    !json_object_object_get_ex(root, "released_devices", &devs) ||
@@ -153,16 +180,18 @@ static int parse_state(json_object *root, struct mint_state *st)
 	    !json_object_is_type(devs, json_type_array))
 		return -1;
 	for (size_t i = 0; i < json_object_array_length(cpus); i++) {
-		int c = json_object_get_int(json_object_array_get_idx(cpus, i));
+		int c;
 
-		if (c < 0 || c >= MINT_CPUSET_MAX)
+		if (get_index(json_object_array_get_idx(cpus, i), MINT_CPUSET_MAX - 1, &c))
 			return -1;
 		mint_cpuset_add(&st->cpus, (unsigned)c);
 	}
 	for (size_t i = 0; i < json_object_array_length(mem); i++) {
-		int b = json_object_get_int(json_object_array_get_idx(mem, i));
+		int b;
 
-		if (b < 0 || mint_state_add_mem(st, (unsigned)b))
+		/* Saved as an int (state_to_json): an index above INT_MAX cannot come back. */
+		if (get_index(json_object_array_get_idx(mem, i), INT_MAX, &b) ||
+		    mint_state_add_mem(st, (unsigned)b))
 			return -1;
 	}
 	if (parse_devs(devs, st))

@@ -126,6 +126,7 @@ static int read_message(int fd, struct mint_msgbuf *mb, char **msg, struct mint_
 	return 0;
 }
 
+/* @error is a string (handle_reply checked). */
 static int reply_error(json_object *reply, json_object *error, struct mint_error *err)
 {
 	const char *name = json_object_get_string(error);
@@ -133,7 +134,8 @@ static int reply_error(json_object *reply, json_object *error, struct mint_error
 	json_object *params, *message;
 
 	if (json_object_object_get_ex(reply, "parameters", &params) &&
-	    json_object_object_get_ex(params, "message", &message))
+	    json_object_object_get_ex(params, "message", &message) &&
+	    json_object_is_type(message, json_type_string))
 		return mint_fail(err, mint_errkind_from_name(dot ? dot + 1 : name), "%s",
 				 json_object_get_string(message));
 	return mint_fail(err, mint_errkind_from_name(dot ? dot + 1 : name), "mintd: %s", name);
@@ -146,7 +148,12 @@ static int handle_reply(char *text, mint_reply_fn progress, void *data, json_obj
 	json_object *reply = json_tokener_parse(text), *error, *params, *cont;
 	int ret;
 
-	if (!reply || !json_object_is_type(reply, json_type_object)) {
+	/* varlink: an object; "error" a string; "parameters" an object (or absent, or null). */
+	if (!reply || !json_object_is_type(reply, json_type_object) ||
+	    (json_object_object_get_ex(reply, "error", &error) &&
+	     !json_object_is_type(error, json_type_string)) ||
+	    (json_object_object_get_ex(reply, "parameters", &params) && params &&
+	     !json_object_is_type(params, json_type_object))) {
 		json_object_put(reply);
 		return mint_fail(err, MINT_E_SYSTEM, "mintd sent a malformed reply");
 	}

@@ -129,12 +129,78 @@ static void corrupt_file_names_the_file(void **state)
 	unlink("state.json");
 }
 
+/* Load @text as state.json: 0 or -1 (then the state is empty and the message names the file). */
+static int load_text(const char *text, struct mint_state *st)
+{
+	struct mint_error err = {0};
+	int ret;
+
+	write_file("state.json", text);
+	ret = mint_state_load(dir, st, &err);
+	if (ret) {
+		assert_non_null(strstr(err.msg, "unexpected layout"));
+		assert_true(mint_cpuset_empty(&st->cpus));
+		assert_int_equal(st->ndevs, 0);
+	}
+	return ret;
+}
+
+#define STATE_WITH(cpus, devs, apics)                                                              \
+	"{\"version\": 1, \"released_cpus\": " cpus ", \"released_memory_blocks\": [], "           \
+	"\"released_devices\": " devs ", \"apic_ids\": " apics "}"
+#define DEV(driver) "[{\"address\": \"0000:00:05.0\", \"driver\": " driver "}]"
+#define NAME63                                                                                     \
+	"\""                                                                                       \
+	"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk"                          \
+	"\""
+#define NAME64                                                                                     \
+	"\""                                                                                       \
+	"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl"                         \
+	"\""
+
+/*
+ * Found by tests/fuzz (state): a driver or module name longer than its field
+ * was cut, and values of the wrong JSON type were read as something else
+ * ("2" or 2.5 as CPU 2, true as CPU 1, a string as CPU 0). Such a file is corrupt.
+ */
+static void wrong_values_are_refused_not_cut(void **state)
+{
+	struct mint_state st;
+
+	(void)state;
+	assert_int_equal(load_text(STATE_WITH("[2]", DEV(NAME63), "[]"), &st), 0);
+	assert_int_equal(st.ndevs, 1);
+	assert_int_equal(strlen(st.devs[0].driver), 63);
+	assert_int_equal(load_text(STATE_WITH("[]", DEV(NAME64), "[]"), &st), -1);
+	assert_int_equal(load_text(STATE_WITH("[]",
+					      "[{\"address\": \"0000:00:05.0\", "
+					      "\"module\": " NAME64 "}]",
+					      "[]"),
+				   &st),
+			 -1);
+	assert_int_equal(load_text(STATE_WITH("[]", DEV("5"), "[]"), &st), -1);
+	assert_int_equal(load_text(STATE_WITH("[]", DEV("\"virtio\\u0000pci\""), "[]"), &st), -1);
+	assert_int_equal(load_text(STATE_WITH("[\"2\"]", "[]", "[]"), &st), -1);
+	assert_int_equal(load_text(STATE_WITH("[2.5]", "[]", "[]"), &st), -1);
+	assert_int_equal(load_text(STATE_WITH("[true]", "[]", "[]"), &st), -1);
+	assert_int_equal(load_text(STATE_WITH("[1024]", "[]", "[]"), &st), -1);
+	assert_int_equal(
+	    load_text(STATE_WITH("[]", "[]", "[{\"cpu\": 2, \"apic_id\": \"4\"}]"), &st), -1);
+	assert_int_equal(
+	    load_text(STATE_WITH("[]", "[]", "[{\"cpu\": 2, \"apic_id\": 5000000000}]"), &st), -1);
+	assert_int_equal(load_text(STATE_WITH("[]", "[]", "[{\"cpu\": 2, \"apic_id\": 4}]"), &st),
+			 0);
+	assert_int_equal(st.apic_ids[2], 4);
+	unlink("state.json");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(missing_file_is_empty_state, make_dir, remove_dir),
 	    cmocka_unit_test_setup_teardown(round_trip, make_dir, remove_dir),
 	    cmocka_unit_test_setup_teardown(corrupt_file_names_the_file, make_dir, remove_dir),
+	    cmocka_unit_test_setup_teardown(wrong_values_are_refused_not_cut, make_dir, remove_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -142,6 +142,56 @@ static void progress_replies_then_final(void **state)
 	close(sv[1]);
 }
 
+/* Call with @answer (NUL-terminated messages, @len bytes) as mintd's replies. */
+static int call_with(const char *answer, size_t len, json_object **reply, struct mint_error *err)
+{
+	int sv[2], ret;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	feed(sv[1], answer, len);
+	shutdown(sv[1], SHUT_WR);
+	ret = mint_varlink_call(sv[0], "io.mint.Node.Status", NULL, false, NULL, NULL, reply, err);
+	close(sv[0]);
+	close(sv[1]);
+	return ret;
+}
+
+#define CALL_WITH(text, reply, err) call_with(text, sizeof(text), reply, err)
+
+/*
+ * Found by tests/fuzz (varlink): a reply whose "parameters" is not an object
+ * came back as the reply ("parameters": 2 gave the caller an int), and an
+ * "error" that is not a string (null) crashed the client in strrchr().
+ */
+static void malformed_replies_are_refused(void **state)
+{
+	struct mint_error err = {0};
+	json_object *reply = NULL;
+
+	(void)state;
+	assert_int_equal(CALL_WITH("{\"parameters\":2}", &reply, &err), -1);
+	assert_null(reply);
+	assert_int_equal(err.kind, MINT_E_SYSTEM);
+	assert_string_equal(err.msg, "mintd sent a malformed reply");
+	assert_int_equal(CALL_WITH("{\"parameters\":[1],\"continues\":true}", &reply, &err), -1);
+	assert_string_equal(err.msg, "mintd sent a malformed reply");
+	assert_int_equal(CALL_WITH("{\"error\":null}", &reply, &err), -1);
+	assert_string_equal(err.msg, "mintd sent a malformed reply");
+	assert_int_equal(CALL_WITH("{\"error\":7,\"parameters\":{}}", &reply, &err), -1);
+	assert_string_equal(err.msg, "mintd sent a malformed reply");
+	/* A message that is not a string: the error name stands in for it. */
+	assert_int_equal(CALL_WITH("{\"error\":\"io.mint.Node.ResourceBusy\","
+				   "\"parameters\":{\"message\":null}}",
+				   &reply, &err),
+			 -1);
+	assert_int_equal(err.kind, MINT_E_BUSY);
+	assert_string_equal(err.msg, "mintd: io.mint.Node.ResourceBusy");
+	/* "parameters": null is no parameters. */
+	assert_int_equal(CALL_WITH("{\"parameters\":null}", &reply, &err), 0);
+	assert_true(json_object_is_type(reply, json_type_object));
+	json_object_put(reply);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +200,7 @@ int main(void)
 	    cmocka_unit_test(eof_reads_zero),
 	    cmocka_unit_test(call_maps_error_reply),
 	    cmocka_unit_test(progress_replies_then_final),
+	    cmocka_unit_test(malformed_replies_are_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
