@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #define PAGE		 4096ULL
-#define ALIGN_UP(x, a)	 (((x) + (a)-1) & ~((uint64_t)(a)-1))
 #define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
 #define E820_RAM	 1
 #define E820_RESERVED	 2
@@ -279,6 +278,21 @@ int mint_kexec_check(const struct mint_kexec_spec *spec, struct mint_kexec_image
 	return 0;
 }
 
+/* *out = a + b; false when that wraps. */
+static bool add(uint64_t a, uint64_t b, uint64_t *out)
+{
+	return !__builtin_add_overflow(a, b, out);
+}
+
+/* *out = x rounded up to @a (a power of two); false when that wraps. */
+static bool align_up(uint64_t x, uint64_t a, uint64_t *out)
+{
+	if (!add(x, a - 1, out))
+		return false;
+	*out &= ~(a - 1);
+	return true;
+}
+
 int mint_kexec_layout(const struct mint_kexec_spec *spec, const struct mint_bzimage *img,
 		      uint64_t initrd_size, struct mint_layout *lay, struct mint_error *err)
 {
@@ -289,12 +303,17 @@ int mint_kexec_layout(const struct mint_kexec_spec *spec, const struct mint_bzim
 	memset(lay, 0, sizeof(*lay));
 	if (end < spec->mem_base)
 		return mint_fail(err, MINT_E_INVALID, "memory range wraps");
-	lay->kernel = ALIGN_UP(spec->mem_base, img->kernel_alignment);
-	lay->kernel_end = lay->kernel + img->init_size;
-	lay->boot_params = ALIGN_UP(lay->kernel_end, PAGE);
-	lay->cmdline = lay->boot_params + PAGE;
-	lay->setup_data = ALIGN_UP(lay->cmdline + cmdlen, PAGE);
-	next = ALIGN_UP(lay->setup_data + MINT_SETUP_DATA_SIZE, PAGE);
+	/* Memory at the very top of the address space would wrap these sums around. */
+	if (!align_up(spec->mem_base, img->kernel_alignment, &lay->kernel) ||
+	    !add(lay->kernel, img->init_size, &lay->kernel_end) ||
+	    !align_up(lay->kernel_end, PAGE, &lay->boot_params) ||
+	    !add(lay->boot_params, PAGE, &lay->cmdline) || !add(lay->cmdline, cmdlen, &next) ||
+	    !align_up(next, PAGE, &lay->setup_data) ||
+	    !add(lay->setup_data, MINT_SETUP_DATA_SIZE, &next) || !align_up(next, PAGE, &next)) {
+		memset(lay, 0, sizeof(*lay));
+		return mint_fail(err, MINT_E_INVALID,
+				 "kernel and boot_params must lie below 4 GiB");
+	}
 	if (next > end)
 		return mint_fail(err, MINT_E_INVALID,
 				 "node memory %#llx-%#llx too small for the kernel (needs %#llx "

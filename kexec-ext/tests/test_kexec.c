@@ -208,6 +208,39 @@ static void test_layout(void **state)
 	assert_non_null(strstr(err.msg, "initrd"));
 }
 
+/*
+ * Found by tests/fuzz (bzimage): node memory at the very top of the address
+ * space wrapped the layout's sums around, and a kernel "at" 0 (or a kernel_end
+ * below the kernel) was accepted below 4 GiB.
+ */
+static void test_layout_does_not_wrap(void **state)
+{
+	struct mint_kexec_spec s = spec_node1();
+	struct mint_bzimage bz;
+	struct mint_layout lay;
+	struct mint_error err = {0};
+
+	(void)state;
+	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "t", &bz, &err), 0);
+	s.mem_base = 0xffffffffffe00001ULL; /* aligned up to 2 MiB: 0 */
+	s.mem_size = 0x1ffffe;
+	assert_int_equal(mint_kexec_layout(&s, &bz, 0, &lay, &err), -1);
+	assert_non_null(strstr(err.msg, "below 4 GiB"));
+	assert_int_equal(lay.kernel, 0);
+
+	put32(0x230, 1); /* kernel_alignment 1: the kernel at the base, its end wraps */
+	assert_int_equal(mint_bzimage_parse(img, IMG_LEN, "t", &bz, &err), 0);
+	s.mem_base = 0xffffffffffffff00ULL;
+	s.mem_size = 0xff;
+	assert_int_equal(mint_kexec_layout(&s, &bz, 0, &lay, &err), -1);
+	assert_non_null(strstr(err.msg, "below 4 GiB"));
+
+	s.mem_base = 0xfffffffff0000000ULL;
+	s.mem_size = 0x8000000;
+	assert_int_equal(mint_kexec_layout(&s, &bz, 0, &lay, &err), -1);
+	assert_non_null(strstr(err.msg, "below 4 GiB"));
+}
+
 static void test_build(void **state)
 {
 	static uint8_t bpbuf[MINT_BOOT_PARAMS_SIZE], sdbuf[MINT_SETUP_DATA_SIZE];
@@ -466,6 +499,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_not_relocatable, make_image),
 	    cmocka_unit_test_setup(test_zimage, make_image),
 	    cmocka_unit_test_setup(test_layout, make_image),
+	    cmocka_unit_test_setup(test_layout_does_not_wrap, make_image),
 	    cmocka_unit_test_setup(test_build, make_image),
 	    cmocka_unit_test_setup(test_build_checks_the_counts, make_image),
 	    cmocka_unit_test_setup(test_check_rejects_before_touching, make_image),
