@@ -87,7 +87,8 @@ const char *mint_errkind_name(enum mint_errkind kind)
 
 enum mint_errkind mint_errkind_from_name(const char *name)
 {
-	for (unsigned i = 0; i < ARRAY_SIZE(kind_names); i++)
+	/* From MINT_E_INVALID on: an error is never MINT_OK, not even one named "Ok". */
+	for (unsigned i = MINT_E_INVALID; i < ARRAY_SIZE(kind_names); i++)
 		if (name && !strcmp(name, kind_names[i]))
 			return (enum mint_errkind)i;
 	return MINT_E_SYSTEM;

@@ -46,7 +46,7 @@ void mint_error_clear(struct mint_error *err);
 /* Short varlink-style name of a kind: "InvalidArgument", "ResourceBusy", ... */
 const char *mint_errkind_name(enum mint_errkind kind);
 
-/* Inverse of mint_errkind_name(); unknown names map to MINT_E_SYSTEM. */
+/* Inverse of mint_errkind_name() for errors; unknown names (and "Ok") map to MINT_E_SYSTEM. */
 enum mint_errkind mint_errkind_from_name(const char *name);
 
 #endif

@@ -160,8 +160,9 @@ static int call_with(const char *answer, size_t len, json_object **reply, struct
 
 /*
  * Found by tests/fuzz (varlink): a reply whose "parameters" is not an object
- * came back as the reply ("parameters": 2 gave the caller an int), and an
- * "error" that is not a string (null) crashed the client in strrchr().
+ * came back as the reply ("parameters": 2 gave the caller an int), an error
+ * named "Ok" failed with kind MINT_OK; and an "error" that is not a string
+ * (null) crashed the client in strrchr().
  */
 static void malformed_replies_are_refused(void **state)
 {
@@ -186,6 +187,11 @@ static void malformed_replies_are_refused(void **state)
 			 -1);
 	assert_int_equal(err.kind, MINT_E_BUSY);
 	assert_string_equal(err.msg, "mintd: io.mint.Node.ResourceBusy");
+	/* An error reply is an error, whatever its name: never of kind MINT_OK. */
+	assert_int_equal(CALL_WITH("{\"error\":\"io.mint.Node.Ok\"}", &reply, &err), -1);
+	assert_int_equal(err.kind, MINT_E_SYSTEM);
+	assert_int_equal(CALL_WITH("{\"error\":\"io.mint.Node.NotSupported\"}", &reply, &err), -1);
+	assert_int_equal(err.kind, MINT_E_UNSUPPORTED);
 	/* "parameters": null is no parameters. */
 	assert_int_equal(CALL_WITH("{\"parameters\":null}", &reply, &err), 0);
 	assert_true(json_object_is_type(reply, json_type_object));
