@@ -14,6 +14,8 @@ PACKAGES=(
 	# KVM guests: libvirt's headers for mintd; the node root file system of kvm-setup/
 	# (mmdebstrap; systemd-sysusers for its users)
 	libvirt-dev mmdebstrap systemd
+	# fuzzing (tests/fuzz): clang, and libFuzzer and the sanitizer runtimes for clang 14
+	clang libclang-rt-14-dev
 )
 
 missing=()
