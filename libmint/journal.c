@@ -96,7 +96,7 @@ static void parse_line(const char *line, size_t len, struct mint_journal_load *l
 	    json_tokener_get_parse_end(tok) != len || !json_object_is_type(rec, json_type_object) ||
 	    !get_u64(rec, "id", &id) || !(phase = get_str(rec, "phase"))) {
 		l->bad_lines++;
-	} else if (!strcmp(phase, "begin") && get_str(rec, "op") &&
+	} else if (!strcmp(phase, "begin") && get_str(rec, "op") && get_str(rec, "op")[0] &&
 		   strlen(get_str(rec, "op")) < sizeof(l->open[0].op)) {
 		l->records++;
 		add_open(l, id, rec);

@@ -134,6 +134,7 @@ static void damaged_lines_are_not_trusted(void **state)
 	    "[1,2,3]\n"							     /* not an object */
 	    "{\"id\":7,\"phase\":\"begin\",\"op\":\"a\"} trailing\n"	     /* not one object */
 	    "{\"id\":8,\"phase\":\"begin\",\"op\":\"0123456789012345678901234567890123\"}\n"
+	    "{\"id\":3,\"phase\":\"begin\",\"op\":\"\"}\n"			     /* empty op */
 	    "{\"id\":9,\"phase\":\"begin\",\"op\":\"ok\",\"intent\":[1]}\n" /* intent: {} */
 	    "\n";
 	struct mint_journal_load l;
@@ -143,7 +144,7 @@ static void damaged_lines_are_not_trusted(void **state)
 	assert_int_equal(l.nopen, 1);
 	assert_string_equal(l.open[0].op, "ok");
 	assert_true(json_object_is_type(l.open[0].intent, json_type_object));
-	assert_int_equal(l.bad_lines, 7);
+	assert_int_equal(l.bad_lines, 8);
 	assert_int_equal(l.max_id, 9);
 	mint_journal_load_free(&l);
 }
