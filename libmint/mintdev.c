@@ -320,6 +320,13 @@ int mint_dev_pci_add(struct mint_dev *dev, const struct mint_bdf *bdf, struct mi
 	}
 }
 
+uint64_t mint_dev_low_slot(const struct mint_dev *dev, uint32_t node)
+{
+	if (!dev->table || node >= MINT_MAX_NODES)
+		return 0;
+	return dev->table->node[node].low_slot;
+}
+
 int mint_dev_node_view(const struct mint_dev *dev, uint32_t node, struct mint_node_view *v)
 {
 	const volatile struct mint_table *t = dev->table;

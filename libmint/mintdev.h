@@ -96,6 +96,9 @@ struct mint_node_view {
 	uint64_t blocks[MINT_MAX_MEM_BLOCKS]; /* bases of the memory blocks it owns */
 };
 
+/* Physical address of @node's low-memory (< 1 MiB) slot; 0 when it has none or there is no table. */
+uint64_t mint_dev_low_slot(const struct mint_dev *dev, uint32_t node);
+
 /* Fill @v for @node; -1 when there is no table or no such node. */
 int mint_dev_node_view(const struct mint_dev *dev, uint32_t node, struct mint_node_view *v);
 

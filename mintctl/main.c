@@ -22,6 +22,7 @@ static const struct verb *const verbs[] = {
     &verb_dev_reclaim, &verb_dev_move,	  &verb_disk_move,   &verb_boot,
     &verb_log,	       &verb_halt,	  &verb_kill,	     &verb_reboot,
     &verb_vm_start,    &verb_vm_stop,	  &verb_vm_list,     &verb_vm_console,
+    &verb_check,
 };
 
 #define MAX_ARGS 256

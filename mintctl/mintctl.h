@@ -54,6 +54,8 @@ extern const struct verb verb_vm_start, verb_vm_stop, verb_vm_list, verb_vm_cons
 /* The guest table of vm list and status (cmd_vm.c). */
 void ctl_print_guests(json_object *guests);
 extern const struct verb verb_cpu_move, verb_mem_move, verb_dev_move, verb_disk_move;
+/* The local preflight (cmd_check.c), which needs no mintd. */
+extern const struct verb verb_check;
 
 /* Report a usage error for @v: "mintctl: <msg>" plus its synopsis; returns EXIT_USAGE. */
 int ctl_usage_error(const struct verb *v, const char *fmt, ...)
