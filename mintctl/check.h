@@ -38,6 +38,7 @@ struct check_pci_fn {
 	uint32_t class;	 /* 24-bit class code */
 	bool msi;	 /* has an MSI or MSI-X capability */
 	bool caps_known; /* the capability list was readable (beyond 64 bytes: root only) */
+	int other_node;	 /* the Mint table gives it to this other node; -1: not so */
 	char driver[64];
 	char name[128];
 };

@@ -50,6 +50,8 @@ const char *check_cmdline_param(const char *cmdline, const char *name, char *val
 
 const char *check_pci_why_not(const struct check_pci_fn *fn)
 {
+	if (fn->other_node >= 0)
+		return "another node's";
 	if ((fn->class >> 16) == 0x06)
 		return "a bridge";
 	if (fn->bdf.bus != 0)

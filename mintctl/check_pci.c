@@ -122,6 +122,7 @@ static void fill(struct pci_access *pacc, struct pci_dev *pd, struct check_pci_f
 			 pd->device_id);
 	mint_format_bdf(&fn->bdf, name);
 	fn->caps_known = caps_readable(name);
+	fn->other_node = -1;
 	mint_path(path, PCI_SYSFS "/devices/%s/driver", name);
 	if (mint_link_basename(path, fn->driver, sizeof(fn->driver)) < 0)
 		fn->driver[0] = '\0';

@@ -61,6 +61,7 @@ static void add_pci(struct check_facts *f, const char *bdf, uint32_t class, bool
 	fn->class = class;
 	fn->msi = msi;
 	fn->caps_known = true;
+	fn->other_node = -1;
 	snprintf(fn->name, sizeof(fn->name), "test function");
 }
 
@@ -280,7 +281,8 @@ static void uarts(void **state)
 static void pci(void **state)
 {
 	struct check_facts f;
-	struct check_pci_fn fn = {.class = 0x020000, .msi = true, .caps_known = true};
+	struct check_pci_fn fn = {
+	    .class = 0x020000, .msi = true, .caps_known = true, .other_node = -1};
 
 	assert_null(check_pci_why_not(&fn));
 	fn.bdf.bus = 3;
@@ -293,6 +295,8 @@ static void pci(void **state)
 	assert_string_equal(check_pci_why_not(&fn), "INTx only, no MSI/MSI-X");
 	fn.caps_known = false;
 	assert_string_equal(check_pci_why_not(&fn), "its capabilities are readable by root only");
+	fn.other_node = 1;
+	assert_string_equal(check_pci_why_not(&fn), "another node's");
 
 	ready_node0(&f);
 	f.npci = 0;

@@ -142,5 +142,18 @@ sleep 20
 check "node0 still responsive after node1's checks" counter_advances
 kill "$WORK_PID" 2>/dev/null
 
+e2e_section "mintctl check (Mint kernel, node1 running)"
+# check_is JQ-FILTER: the filter holds for `mintctl check --json`.
+check_is() { mintctl check --json | jq -e "$1" >/dev/null; }
+check_exit_output "mintctl check passes on the Mint kernel" 0 "PASS  Mint kernel" mintctl check
+printf '%s\n' "$E2E_OUT"
+check "check --json: ok, mint-kernel PASS, node0" check_is '.ok and (.checks[] | select(.name == "mint-kernel") | .verdict == "PASS" and .data.node_id == 0)'
+# In this QEMU machine nothing is expected to WARN: 4 UARTs, no IOMMU, movablecore=1G, svm (TCG -cpu max).
+check "check --json: every check passes" check_is '[.checks[] | select(.verdict != "PASS") | .name] == []'
+check "check --json: xAPIC mode" check_is '.checks[] | select(.name == "apic") | .data.x2apic == false'
+check "check --json: node1 holds one of the 3 low-memory slots" check_is '.checks[] | select(.name == "low-memory-slots") | .data.slots == 3 and .data.free == 2'
+check "check --json: ttyS1-ttyS3 for nodes" check_is '.checks[] | select(.name == "uarts") | .data.for_nodes == 3'
+check "check --json: $DISK0 can be handed over, $DISK1 is node1's" check_is ".checks[] | select(.name == \"pci\") | (.data.can_move | index(\"$DISK0\") != null and index(\"$DISK1\") == null)"
+
 stop_mintd "$MINTD_PID" /tmp/mintd.log
 exit 0

@@ -222,6 +222,22 @@ check_output "mismatch reported as a warning" "CPU 3 was released but is online"
 check "the warning is in status --json" status_is '.warnings | any(test("CPU 3 was released but is online"))'
 check "CPU 3 counted as node0's again" status_is '.cpus[] | select(.id == 3) | .owner == "node0"'
 
+# ---------------------------------------------------------------- 9. mintctl check (stock kernel)
+e2e_section "mintctl check"
+# check_is JQ-FILTER: the filter holds for `mintctl check --json` (which exits 1 here).
+check_is() { mintctl check --json | jq -e "$1" >/dev/null; }
+check_exit_output "mintctl check fails on the stock kernel" 1 "FAIL  Mint kernel" mintctl check
+printf '%s\n' "$E2E_OUT"
+check_exit "mintctl check needs no mintd" 1 mintctl --socket /nonexistent/mintd.sock check
+check_is_verdict() { check_is ".checks[] | select(.name == \"$1\") | .verdict == \"$2\""; }
+check "check --json: not ok, mint-kernel FAIL" check_is '.ok == false and ([.checks[] | select(.verdict == "FAIL") | .name] == ["mint-kernel"])'
+check "check --json: movablecore=1G gives 1G of movable memory" check_is '.checks[] | select(.name == "memory") | .data.movable_bytes == 1073741824'
+check "check --json: the virtio disk can be handed over" check_is ".checks[] | select(.name == \"pci\") | .data.can_move | index(\"$BDF\") != null"
+check "check --json: one serial port, none for nodes (WARN)" check_is_verdict uarts WARN
+check "check --json: low-memory slots need the Mint kernel (SKIP)" check_is_verdict low-memory-slots SKIP
+check "check --json: nox2apic and no_ipi_broadcast=1 missing (WARN)" check_is '.checks[] | select(.name == "kernel-parameters") | .verdict == "WARN" and .data.missing == ["nox2apic", "no_ipi_broadcast=1"]'
+check_exit "check -n node1 is refused" 2 mintctl -n node1 check
+
 # ---------------------------------------------------------------- done
 stop_mintd "$MINTD_PID" /tmp/mintd.log
 exit 0
