@@ -293,7 +293,7 @@ static void check_memory(const struct check_facts *f, struct check_result *r)
 		advise(r, "boot a kernel with CONFIG_MEMORY_HOTREMOVE (the Mint kernel has it)");
 		return;
 	}
-	mint_format_size(f->movable_bytes, movable, sizeof(movable));
+	mint_format_size(f->movable_bytes & ~((1ULL << 20) - 1), movable, sizeof(movable));
 	mint_format_size(f->mem_total & ~((1ULL << 20) - 1), total, sizeof(total));
 	mint_format_size(f->block_size, block, sizeof(block));
 	if (f->movable_bytes >= f->block_size && f->movable_bytes) {
