@@ -16,6 +16,9 @@ PACKAGES=(
 	libvirt-dev mmdebstrap systemd
 	# fuzzing (tests/fuzz): clang, and libFuzzer and the sanitizer runtimes for clang 14
 	clang libclang-rt-14-dev
+	# Debian packages (packaging/): dpkg-shlibdeps and the kernel's bindeb-pkg, man pages
+	# (scdoc), bash completion's directory; the install test's root file system is mmdebstrap's
+	dpkg-dev fakeroot rsync scdoc bash-completion
 )
 
 missing=()
