@@ -74,7 +74,7 @@ static const char *load_libpci(void)
 static jmp_buf pci_jump;
 static char pci_text[160];
 
-static _Noreturn void pci_error(char *msg, ...)
+static __attribute__((noreturn)) void pci_error(char *msg, ...)
 {
 	va_list ap;
 
