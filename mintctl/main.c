@@ -328,9 +328,10 @@ int main(int argc, char **argv)
 			if (!options_done && !strcmp(words[i], "--")) {
 				options_done = true;
 			} else if (!options_done && words[i][0] == '-' && words[i][1]) {
-				if (words[i][1] != '-' ||
-				    command_option(v, data, nwords, words, &i)) {
-					if (words[i][1] != '-')
+				bool is_short = words[i][1] != '-'; /* i moves past a value */
+
+				if (is_short || command_option(v, data, nwords, words, &i)) {
+					if (is_short)
 						ctl_usage_error(v, "unknown option %s", words[i]);
 					free(data);
 					return EXIT_USAGE;
