@@ -2,10 +2,12 @@
 /* The daemon's life: start-up (which node, saved state, reconciliation) and shared helpers. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,8 +17,10 @@
 #include "mintd.h"
 #include "ops.h"
 #include "pcidev.h"
+#include "peer.h"
 #include "sysroot.h"
 #include "util.h"
+#include "watch.h"
 
 void mintd_warn(struct mintd *d, const char *fmt, ...)
 {
@@ -127,6 +131,9 @@ int mintd_init(struct mintd *d, struct mint_error *err)
 	char path[PATH_MAX];
 
 	d->dev.fd = -1;
+	d->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (d->stop_fd < 0)
+		return mint_fail_errno(err, MINT_E_SYSTEM, errno, "eventfd: %s", strerror(errno));
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_mutex_init(&d->op_lock, NULL);
 	mint_state_init(&d->state);
@@ -148,11 +155,52 @@ int mintd_init(struct mintd *d, struct mint_error *err)
 	return 0;
 }
 
+void mintd_stop(struct mintd *d)
+{
+	uint64_t one = 1;
+
+	/* Never read: the eventfd stays readable, every later poll() returns at once. */
+	if (d->stop_fd >= 0 && write(d->stop_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		log_msg(LOG_ERR, "cannot wake mintd's threads: %m");
+}
+
+bool mintd_sleep(struct mintd *d, long ms)
+{
+	struct pollfd p = {.fd = d->stop_fd, .events = POLLIN};
+	long long end = mint_now_ms() + ms;
+
+	for (;;) {
+		long long left = end - mint_now_ms();
+		int n = poll(&p, 1, left > 0 ? (int)left : 0);
+
+		if (n > 0)
+			return true;
+		if (n == 0)
+			return false;
+		if (errno != EINTR) {
+			mint_sleep_ms(left > 0 ? (long)left : 0);
+			return false;
+		}
+	}
+}
+
 void mintd_fini(struct mintd *d)
 {
+	/*
+	 * The threads go first: they read the mapped resource table and use the
+	 * channel and d, so none may still run when those go. (A thread that
+	 * touched the table after munmap() crashed mintd at exit; under ASan the
+	 * crash report and the exit-time leak check deadlocked and mintd hung.)
+	 */
+	peer_stop(d);
+	watch_stop(d);
 	if (d->lock_fd > 0)
 		close(d->lock_fd);
+	d->lock_fd = -1;
 	mint_pci_cleanup();
 	if (d->mint_kernel)
 		mint_dev_close(&d->dev);
+	if (d->stop_fd >= 0)
+		close(d->stop_fd);
+	d->stop_fd = -1;
 }

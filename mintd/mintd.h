@@ -26,6 +26,10 @@
  * op_lock; everything below marked [lock] is read and written under lock,
  * which is only ever held briefly (never across sysfs writes or waits).
  * Lock order: op_lock before lock.
+ * The long-lived threads (the channel reader and keepalive, peer.c; the
+ * heartbeat watcher, watch.c) wait only in poll() on their own file and
+ * stop_fd, or in mintd_sleep(): mintd_fini() wakes them through stop_fd and
+ * joins them before it unmaps the table or closes anything they use.
  */
 struct mintd {
 	const char *socket_path;
@@ -43,6 +47,7 @@ struct mintd {
 	char op_desc[128];	 /* [lock] that call, for callers that wait */
 	long long op_since_ms;	 /* [lock] when it started */
 	int lock_fd;		 /* the single-instance lock, held for mintd's life */
+	int stop_fd;		 /* eventfd, readable from mintd_stop() on */
 	/* [lock] the heartbeat watcher's view of every node (watch.c) */
 	struct node_health {
 		uint64_t heartbeat; /* last value seen */
@@ -57,7 +62,17 @@ struct mintd {
  * saved state become warnings; only an unusable /dev/mint is an error.
  */
 int mintd_init(struct mintd *d, struct mint_error *err);
+/*
+ * Stop and join the channel threads (after the calls from other nodes have
+ * finished) and the heartbeat watcher, then let go of /dev/mint and the rest.
+ * Nothing else is touched: other nodes keep running and keep their resources.
+ */
 void mintd_fini(struct mintd *d);
+
+/* Wake every thread that waits in mintd_sleep() or polls stop_fd; for good. */
+void mintd_stop(struct mintd *d);
+/* Sleep @ms milliseconds; true (at once) when mintd is stopping. */
+bool mintd_sleep(struct mintd *d, long ms);
 
 /* Log a warning and keep it for `mintctl status`. */
 void mintd_warn(struct mintd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

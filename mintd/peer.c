@@ -2,6 +2,7 @@
 #include "peer.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -46,12 +47,14 @@ struct inbound {
 struct peer {
 	struct mint_chan ch;
 	pthread_t reader, keepalive;
+	bool reader_running, keepalive_running; /* to join in peer_stop() */
 	pthread_mutex_t lock; /* everything below */
 	pthread_cond_t heard; /* a pending call got something */
+	pthread_cond_t idle;  /* a call from another node finished */
 	uint32_t next_id;
 	struct pending pending[MAX_PENDING];
 	struct inbound inbound[MAX_INBOUND];
-	bool stopping;
+	bool stopping; /* mintd is stopping: no new calls from other nodes */
 };
 
 static struct peer peer = {.ch = {.fd = -1}};
@@ -97,6 +100,7 @@ static void *inbound_thread(void *arg)
 	json_object_put(in->msg);
 	pthread_mutex_lock(&peer.lock);
 	in->used = false;
+	pthread_cond_broadcast(&peer.idle);
 	pthread_mutex_unlock(&peer.lock);
 	return NULL;
 }
@@ -135,6 +139,7 @@ static void start_inbound(struct mintd *d, const struct mint_chan_in *from,
 	json_object *method, *params = NULL;
 	struct inbound *in = NULL;
 	pthread_attr_t attr;
+	bool stopping;
 	pthread_t tid;
 
 	if (!json_object_object_get_ex(msg, "method", &method) ||
@@ -146,7 +151,8 @@ static void start_inbound(struct mintd *d, const struct mint_chan_in *from,
 		return;
 	}
 	pthread_mutex_lock(&peer.lock);
-	for (size_t i = 0; i < MAX_INBOUND && !in; i++)
+	stopping = peer.stopping;
+	for (size_t i = 0; i < MAX_INBOUND && !in && !stopping; i++)
 		if (!peer.inbound[i].used)
 			in = &peer.inbound[i];
 	if (in) {
@@ -154,6 +160,11 @@ static void start_inbound(struct mintd *d, const struct mint_chan_in *from,
 		in->used = true;
 	}
 	pthread_mutex_unlock(&peer.lock);
+	if (stopping) {
+		reject(from->node, from->epoch, hdr->id, "mintd on node%u is stopping", peer.ch.self);
+		json_object_put(msg);
+		return;
+	}
 	if (!in) {
 		reject(from->node, from->epoch, hdr->id, "too many calls from other nodes");
 		json_object_put(msg);
@@ -189,6 +200,7 @@ static void start_inbound(struct mintd *d, const struct mint_chan_in *from,
 		json_object_put(msg);
 		pthread_mutex_lock(&peer.lock);
 		in->used = false;
+		pthread_cond_broadcast(&peer.idle);
 		pthread_mutex_unlock(&peer.lock);
 	}
 	pthread_attr_destroy(&attr);
@@ -278,20 +290,39 @@ static void handle(struct mintd *d, const struct mint_chan_in *in)
 	}
 }
 
+/*
+ * Never blocked in read(): it waits in poll() for a message or for
+ * mintd_stop(), so that peer_stop() can end it and join it.
+ */
 static void *reader_thread(void *arg)
 {
 	struct mintd *d = arg;
 	char *buf = malloc(MINT_CHAN_BUF_SIZE);
 
-	while (buf && !peer.stopping) {
+	while (buf) {
+		struct pollfd p[2] = {{.fd = peer.ch.fd, .events = POLLIN},
+				      {.fd = d->stop_fd, .events = POLLIN}};
 		struct mint_error err = {0};
 		struct mint_chan_in in;
 
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_msg(LOG_ERR, "polling the inter-node channel: %m");
+			if (mintd_sleep(d, 100))
+				break;
+			continue;
+		}
+		if (p[1].revents)
+			break;
+		if (!p[0].revents)
+			continue;
 		if (mint_chan_recv(&peer.ch, buf, MINT_CHAN_BUF_SIZE, &in, &err)) {
 			if (err.errnum == EINTR)
 				continue;
 			log_msg(LOG_ERR, "%s", err.msg);
-			mint_sleep_ms(100);
+			if (mintd_sleep(d, 100))
+				break;
 			continue;
 		}
 		handle(d, &in);
@@ -303,11 +334,12 @@ static void *reader_thread(void *arg)
 /* While a call from another node runs, tell that node it still does. */
 static void *keepalive_thread(void *arg)
 {
-	while (!peer.stopping) {
+	struct mintd *d = arg;
+
+	while (!mintd_sleep(d, PEER_KEEPALIVE_MS)) {
 		struct inbound copy[MAX_INBOUND];
 		size_t n = 0;
 
-		mint_sleep_ms(PEER_KEEPALIVE_MS);
 		pthread_mutex_lock(&peer.lock);
 		for (size_t i = 0; i < MAX_INBOUND; i++)
 			if (peer.inbound[i].used)
@@ -322,28 +354,71 @@ static void *keepalive_thread(void *arg)
 
 int peer_start(struct mintd *d, struct mint_error *err)
 {
+	struct mint_chan ch;
+
 	if (!d->mint_kernel)
 		return 0;
+	if (mint_chan_open(&ch, MINT_PORT_MINTD, err))
+		return -1;
+	if (peer_start_on(d, &ch, err))
+		return -1;
+	log_msg(LOG_INFO, "listening on the inter-node channel (port %d)", MINT_PORT_MINTD);
+	return 0;
+}
+
+int peer_start_on(struct mintd *d, const struct mint_chan *ch, struct mint_error *err)
+{
 	pthread_mutex_init(&peer.lock, NULL);
 	pthread_cond_init(&peer.heard, NULL);
+	pthread_cond_init(&peer.idle, NULL);
+	memset(peer.pending, 0, sizeof(peer.pending));
+	memset(peer.inbound, 0, sizeof(peer.inbound));
+	peer.stopping = false;
 	peer.next_id = (uint32_t)mint_now_ms();
-	if (mint_chan_open(&peer.ch, MINT_PORT_MINTD, err))
-		return -1;
-	if (pthread_create(&peer.reader, NULL, reader_thread, d) ||
-	    pthread_create(&peer.keepalive, NULL, keepalive_thread, d)) {
-		mint_chan_close(&peer.ch);
+	peer.ch = *ch;
+	peer.reader_running = !pthread_create(&peer.reader, NULL, reader_thread, d);
+	peer.keepalive_running =
+	    peer.reader_running && !pthread_create(&peer.keepalive, NULL, keepalive_thread, d);
+	if (!peer.keepalive_running) {
+		peer_stop(d);
 		return mint_fail(err, MINT_E_SYSTEM, "cannot start the channel threads");
 	}
-	log_msg(LOG_INFO, "listening on the inter-node channel (port %d)", MINT_PORT_MINTD);
 	return 0;
 }
 
 void peer_stop(struct mintd *d)
 {
+	size_t n;
+
 	if (peer.ch.fd < 0)
 		return;
-	/* The threads end with the process; closing the channel unbinds the port. */
+	/*
+	 * Calls from other nodes finish first, as local calls do (server.c); the
+	 * reader still delivers the replies they wait for meanwhile.
+	 */
+	pthread_mutex_lock(&peer.lock);
 	peer.stopping = true;
+	for (bool told = false;; told = true) {
+		n = 0;
+		for (size_t i = 0; i < MAX_INBOUND; i++)
+			n += peer.inbound[i].used;
+		if (!n)
+			break;
+		if (!told)
+			log_msg(LOG_INFO, "waiting for %zu call%s from other nodes to finish", n,
+				n == 1 ? "" : "s");
+		pthread_cond_wait(&peer.idle, &peer.lock);
+	}
+	pthread_mutex_unlock(&peer.lock);
+	/* The reader waits in poll() and the keepalive in mintd_sleep(): both wake now. */
+	mintd_stop(d);
+	if (peer.reader_running)
+		pthread_join(peer.reader, NULL);
+	if (peer.keepalive_running)
+		pthread_join(peer.keepalive, NULL);
+	peer.reader_running = peer.keepalive_running = false;
+	/* Closing the channel unbinds the port: other nodes hear "no mintd" at once. */
+	mint_chan_close(&peer.ch);
 }
 
 /* ---- outbound calls ---- */

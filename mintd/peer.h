@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "chan.h"
 #include "error.h"
 #include "mintd.h"
 
@@ -28,6 +29,12 @@
 
 /* Bind mintd's channel port and start the threads (no-op without a Mint kernel). */
 int peer_start(struct mintd *d, struct mint_error *err);
+/* The same on a channel that is open already (tests: a socket stands in for /dev/mint). */
+int peer_start_on(struct mintd *d, const struct mint_chan *ch, struct mint_error *err);
+/*
+ * Refuse new calls from other nodes, wait for those that run, then stop the
+ * threads (mintd_stop()), join them and close the channel. No-op when not started.
+ */
 void peer_stop(struct mintd *d);
 
 /* Each reply message ({"parameters", "continues"} or {"error", "parameters"}), in order. */

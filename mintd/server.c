@@ -423,6 +423,7 @@ int server_run(struct mintd *d, int listen_fd)
 {
 	static struct server s;
 	struct sigaction sa = {.sa_handler = on_signal};
+	int ret = 0;
 
 	s.d = d;
 	s.listen_fd = listen_fd;
@@ -442,10 +443,14 @@ int server_run(struct mintd *d, int listen_fd)
 	while (!stopping)
 		if (poll_once(&s)) {
 			log_msg(LOG_ERR, "poll: %m");
-			return -1;
+			ret = -1;
+			break;
 		}
 	sd_notify(0, "STOPPING=1");
-	/* Calls that change the machine finish before mintd goes (their plans roll back or complete). */
+	/*
+	 * Calls that change the machine finish before mintd goes (their plans roll
+	 * back or complete); none may still run when mintd_fini() lets go of the table.
+	 */
 	while (calls_running(&s)) {
 		struct pollfd p = {.fd = s.wake[0], .events = POLLIN};
 
@@ -459,5 +464,5 @@ int server_run(struct mintd *d, int listen_fd)
 	if (!d->socket_activated)
 		unlink(d->socket_path);
 	log_msg(LOG_INFO, "stopped");
-	return 0;
+	return ret;
 }

@@ -32,6 +32,11 @@ static void check_node(struct mintd *d, const struct mint_node_view *v, long lon
 			v->id, silent);
 }
 
+static struct {
+	bool running;
+	pthread_t tid;
+} watcher;
+
 static void *watch_thread(void *arg)
 {
 	struct mintd *d = arg;
@@ -43,21 +48,30 @@ static void *watch_thread(void *arg)
 		for (uint32_t n = 0; n < MINT_MAX_NODES; n++)
 			if (n != (uint32_t)d->self && !mint_dev_node_view(&d->dev, n, v))
 				check_node(d, v, now);
-		mint_sleep_ms(MINT_HEARTBEAT_MS);
+		if (mintd_sleep(d, MINT_HEARTBEAT_MS))
+			break;
 	}
+	free(v);
 	return NULL;
 }
 
 int watch_start(struct mintd *d, struct mint_error *err)
 {
-	pthread_t tid;
-
-	if (!d->mint_kernel)
+	if (!d->mint_kernel || watcher.running)
 		return 0;
-	if (pthread_create(&tid, NULL, watch_thread, d))
+	if (pthread_create(&watcher.tid, NULL, watch_thread, d))
 		return mint_fail(err, MINT_E_SYSTEM, "cannot start the heartbeat watcher");
-	pthread_detach(tid);
+	watcher.running = true;
 	return 0;
+}
+
+void watch_stop(struct mintd *d)
+{
+	if (!watcher.running)
+		return;
+	mintd_stop(d);
+	pthread_join(watcher.tid, NULL);
+	watcher.running = false;
 }
 
 long long watch_silence_ms(struct mintd *d, uint32_t node)

@@ -15,6 +15,8 @@
 
 /* Start the watcher thread (no-op without a Mint kernel). */
 int watch_start(struct mintd *d, struct mint_error *err);
+/* Stop it (mintd_stop()) and wait until it has ended; no-op when it does not run. */
+void watch_stop(struct mintd *d);
 
 /* Milliseconds since @node's heartbeat last moved, -1 when not watched. */
 long long watch_silence_ms(struct mintd *d, uint32_t node);

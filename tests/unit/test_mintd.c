@@ -3,7 +3,7 @@
  * mintd as a library against a fake /sys and /proc: dispatch, permissions,
  * parameter errors, the interface description against the method table,
  * replies against the description, and the CPU, memory and PCI backends with
- * start-up reconciliation.
+ * start-up reconciliation; stopping: the threads end before what they use goes.
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -12,16 +12,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "chan.h"
 #include "fakesys.h"
 #include "mintd.h"
+#include "peer.h"
+#include "peer_msg.h"
 #include "service.h"
+#include "util.h"
 #include "varlink.h"
 #include "varlink_idl.h"
+#include "watch.h"
 
 struct fixture {
 	char state_dir[4096];
@@ -660,6 +667,125 @@ static void test_crash_recovery(void **state)
 	fakesys_write("/sys/devices/system/cpu/online", "0-3");
 }
 
+/* ---- stopping ---- */
+
+/*
+ * mintd stops while another node runs: the heartbeat watcher is woken from
+ * its sleep and joined before the table is unmapped. (It used to run on and
+ * read the unmapped table: a crash at exit, and under ASan a hang, as the
+ * crash report and the exit-time leak check deadlocked.)
+ */
+static void test_fini_stops_the_watcher_first(void **state)
+{
+	struct fixture *f = *state;
+	struct mintd d2 = {.state_dir = f->state_dir, .socket_path = "/nonexistent"};
+	struct mint_table *t = mmap(NULL, sizeof(*t), PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	void *guard;
+	long long start, took;
+
+	assert_true(t != MAP_FAILED);
+	t->magic = MINT_TABLE_MAGIC;
+	t->node[1].state = MINT_NODE_RUNNING;
+	t->node[1].epoch = 1;
+	t->node[1].heartbeat = 1;
+	assert_int_equal(mintd_init(&d2, NULL), 0);
+	/* As mint_dev_open() would map /dev/mint's table. */
+	mint_dev_attach_table(&d2.dev, t, 0);
+	d2.mint_kernel = true;
+	assert_int_equal(watch_start(&d2, NULL), 0);
+	mint_sleep_ms(2 * MINT_HEARTBEAT_MS);
+	assert_true(watch_silence_ms(&d2, 1) >= 0); /* it watches node1 */
+	start = mint_now_ms();
+	mintd_fini(&d2); /* unmaps t */
+	took = mint_now_ms() - start;
+	if (took >= MINT_HEARTBEAT_MS)
+		fail_msg("mintd_fini took %lld ms: the watcher was not woken", took);
+	/* The watcher is gone: a table it read now would fault. */
+	guard = mmap(NULL, sizeof(*t), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(guard != MAP_FAILED);
+	d2.dev.table = guard;
+	mint_sleep_ms(3 * MINT_HEARTBEAT_MS);
+	d2.dev.table = NULL;
+	munmap(guard, sizeof(*t));
+}
+
+/* One message from the channel's other end, as /dev/mint's read() gives it. */
+static void chan_read(int fd, struct mint_chan_msg *hdr, struct mint_peer_hdr *ph, json_object **msg)
+{
+	char *buf = malloc(MINT_CHAN_BUF_SIZE);
+	ssize_t n;
+
+	assert_non_null(buf);
+	n = recv(fd, buf, MINT_CHAN_BUF_SIZE, 0);
+	assert_true(n >= (ssize_t)sizeof(*hdr));
+	memcpy(hdr, buf, sizeof(*hdr));
+	assert_int_equal(hdr->len, (size_t)n - sizeof(*hdr));
+	assert_int_equal(mint_peer_decode(buf + sizeof(*hdr), hdr->len, ph, msg, NULL), 0);
+	free(buf);
+}
+
+/*
+ * The channel threads over a socket standing in for /dev/mint: a call from
+ * node1 is answered over it; then mintd_fini() wakes the reader (waiting in
+ * poll(), not stuck in read()) and the keepalive (in a 2 s sleep) at once,
+ * joins them and closes the channel.
+ */
+static void test_fini_stops_the_channel_threads(void **state)
+{
+	struct fixture *f = *state;
+	struct mintd d2 = {.state_dir = f->state_dir, .socket_path = "/nonexistent"};
+	struct timeval tv = {.tv_sec = 10};
+	struct mint_chan ch = {.port = MINT_PORT_MINTD, .self = 0};
+	struct mint_chan_msg hdr;
+	struct mint_peer_hdr ph;
+	json_object *call_msg, *reply = NULL, *v;
+	long long start, took;
+	char *out, byte;
+	void *payload;
+	size_t len;
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(setsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	assert_int_equal(mintd_init(&d2, NULL), 0);
+	ch.fd = sv[0];
+	assert_int_equal(peer_start_on(&d2, &ch, NULL), 0);
+	/* node1 calls GetInfo. */
+	call_msg = json_tokener_parse("{\"method\":\"org.varlink.service.GetInfo\"}");
+	assert_int_equal(mint_peer_encode(MINT_PEER_CALL, 7, 0, call_msg, &payload, &len, NULL), 0);
+	json_object_put(call_msg);
+	hdr = (struct mint_chan_msg){.node = 1, .port = MINT_PORT_MINTD, .len = (uint32_t)len,
+				     .epoch = 1};
+	out = malloc(sizeof(hdr) + len);
+	assert_non_null(out);
+	memcpy(out, &hdr, sizeof(hdr));
+	memcpy(out + sizeof(hdr), payload, len);
+	assert_int_equal(send(sv[1], out, sizeof(hdr) + len, 0), (ssize_t)(sizeof(hdr) + len));
+	free(out);
+	free(payload);
+	/* The reply goes back to node1 (keepalives may come first). */
+	do {
+		json_object_put(reply);
+		chan_read(sv[1], &hdr, &ph, &reply);
+	} while (ph.kind == MINT_PEER_KEEPALIVE);
+	assert_int_equal(hdr.node, 1);
+	assert_int_equal(hdr.port, MINT_PORT_MINTD);
+	assert_int_equal(ph.kind, MINT_PEER_REPLY);
+	assert_int_equal(ph.id, 7);
+	assert_true(json_object_object_get_ex(reply, "parameters", &v));
+	assert_string_equal(json_object_get_string(json_object_object_get(v, "product")), "mintd");
+	json_object_put(reply);
+	/* Stopping is prompt; the channel is closed (node1's end reads EOF). */
+	start = mint_now_ms();
+	mintd_fini(&d2);
+	took = mint_now_ms() - start;
+	if (took >= 1000)
+		fail_msg("mintd_fini took %lld ms: the channel threads were not woken", took);
+	assert_int_equal(recv(sv[1], &byte, 1, 0), 0);
+	close(sv[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -678,6 +804,8 @@ int main(void)
 	    cmocka_unit_test(test_move_errors),
 	    cmocka_unit_test(test_audit_trail),
 	    cmocka_unit_test(test_crash_recovery),
+	    cmocka_unit_test(test_fini_stops_the_watcher_first),
+	    cmocka_unit_test(test_fini_stops_the_channel_threads),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
