@@ -3,6 +3,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include "boot_opts.h"
 #include "mint_kexec.h"
 
 #include <errno.h>
@@ -90,8 +91,6 @@ static int show_status(void)
 	return 0;
 }
 
-static int parse_size(const char *s, uint64_t *out);
-
 /* --claim / --release TYPE:ID for node N: cpu:APICID, mem:BASE,
  * pci:SSSS:BB:DD.F */
 static int res_cmd(unsigned long op, const char *arg, uint32_t node)
@@ -107,7 +106,7 @@ static int res_cmd(unsigned long op, const char *arg, uint32_t node)
 		uint64_t base;
 
 		r.type = MINT_RES_MEM;
-		if (parse_size(arg + 4, &base))
+		if (mint_boot_parse_size(arg + 4, &base))
 			goto bad;
 		r.id = base;
 	} else if (!strncmp(arg, "pci:", 4) &&
@@ -134,146 +133,36 @@ bad:
 	return 2;
 }
 
-static int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -1;
-	switch (*end) {
-	case 'G':
-	case 'g':
-		v <<= 30;
-		end++;
-		break;
-	case 'M':
-	case 'm':
-		v <<= 20;
-		end++;
-		break;
-	case 'K':
-	case 'k':
-		v <<= 10;
-		end++;
-		break;
-	default:
-		break;
-	}
-	if (*end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"node", required_argument, NULL, 'n'},
-	    {"name", required_argument, NULL, 'N'},
-	    {"kernel", required_argument, NULL, 'k'},
-	    {"initrd", required_argument, NULL, 'i'},
-	    {"append", required_argument, NULL, 'a'},
-	    {"cpus", required_argument, NULL, 'c'},
-	    {"mem", required_argument, NULL, 'm'},
-	    {"uart", required_argument, NULL, 'u'},
-	    {"pci", required_argument, NULL, 'p'},
-	    {"no-claim", no_argument, NULL, 'C'},
+	    MINT_BOOT_OPTIONS,
 	    {"check", no_argument, NULL, 'x'},
-	    {"tsc-khz", required_argument, NULL, 't'},
-	    {"lapic-khz", required_argument, NULL, 'l'},
 	    {"status", no_argument, NULL, 's'},
 	    {"claim", required_argument, NULL, 'A'},
 	    {"release", required_argument, NULL, 'R'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct mint_kexec_spec spec;
+	struct mint_boot_opts o;
+	struct mint_kexec_spec *spec = &o.spec;
 	struct mint_kexec_image im;
 	struct mint_error err = {0};
-	char *tok, *save, *colon;
 	const char *claim_arg = NULL, *release_arg = NULL;
-	int c, claim = 1, check = 0, ret;
-	uint64_t v;
+	int c, check = 0, ret;
 
-	memset(&spec, 0, sizeof(spec));
+	memset(&o, 0, sizeof(o));
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		ret = mint_boot_opt(&o, c, optarg, &err);
+		if (ret < 0) {
+			fprintf(stderr, "mint-kexec: %s\n", err.msg);
+			return 2;
+		}
+		if (ret)
+			continue;
 		switch (c) {
-		case 'n':
-			spec.node_id = (uint32_t)strtoul(optarg, NULL, 0);
-			break;
-		case 'N':
-			spec.name = optarg;
-			break;
-		case 'k':
-			spec.kernel_path = optarg;
-			break;
-		case 'i':
-			spec.initrd_path = optarg;
-			break;
-		case 'a':
-			spec.cmdline = optarg;
-			break;
-		case 'c':
-			for (tok = strtok_r(optarg, ",", &save); tok;
-			     tok = strtok_r(NULL, ",", &save)) {
-				if (spec.nr_cpus >= MINT_KEXEC_MAX_CPUS) {
-					fprintf(stderr, "mint-kexec: too many CPUs\n");
-					return 2;
-				}
-				spec.apic_ids[spec.nr_cpus++] = (uint32_t)strtoul(tok, NULL, 0);
-			}
-			break;
-		case 'm':
-			colon = strchr(optarg, ':');
-			if (!colon) {
-				fprintf(stderr, "mint-kexec: --mem wants BASE:SIZE\n");
-				return 2;
-			}
-			*colon = 0;
-			if (parse_size(optarg, &spec.mem_base) ||
-			    parse_size(colon + 1, &spec.mem_size)) {
-				fprintf(stderr, "mint-kexec: bad --mem value\n");
-				return 2;
-			}
-			break;
-		case 'u':
-			spec.uart_port = (uint16_t)strtoul(optarg, NULL, 0);
-			break;
-		case 'p':
-			for (tok = strtok_r(optarg, ",", &save); tok;
-			     tok = strtok_r(NULL, ",", &save)) {
-				unsigned int s, b, d, f;
-
-				if (sscanf(tok, "%x:%x:%x.%x", &s, &b, &d, &f) != 4 || s > 0xffff ||
-				    b > 0xff || d > 31 || f > 7 ||
-				    spec.nr_pci >= MINT_KEXEC_MAX_PCI) {
-					fprintf(stderr, "mint-kexec: bad PCI function %s\n", tok);
-					return 2;
-				}
-				spec.pci[spec.nr_pci].segment = (uint16_t)s;
-				spec.pci[spec.nr_pci].bus = (uint8_t)b;
-				spec.pci[spec.nr_pci].devfn = (uint8_t)(d << 3 | f);
-				spec.nr_pci++;
-			}
-			break;
-		case 'C':
-			claim = 0;
-			break;
 		case 'x':
 			check = 1;
-			break;
-		case 't':
-			if (parse_size(optarg, &v))
-				return 2;
-			spec.tsc_khz = (uint32_t)v;
-			break;
-		case 'l':
-			if (parse_size(optarg, &v))
-				return 2;
-			spec.lapic_khz = (uint32_t)v;
 			break;
 		case 's':
 			return show_status();
@@ -297,23 +186,27 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		return res_cmd(claim_arg ? MINT_IOC_CLAIM : MINT_IOC_RELEASE,
-			       claim_arg ? claim_arg : release_arg, spec.node_id);
+			       claim_arg ? claim_arg : release_arg, spec->node_id);
 	}
-	if (optind != argc || !spec.node_id || !spec.kernel_path || !spec.nr_cpus ||
-	    !spec.mem_size) {
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (mint_boot_opts_complete(&o, &err)) {
+		fprintf(stderr, "mint-kexec: %s\n", err.msg);
 		usage(stderr);
 		return 2;
 	}
 
 	/* The image and the initrd are read once, checked, and booted from memory. */
-	if (mint_kexec_check(&spec, &im, &err)) {
+	if (mint_kexec_check(spec, &im, &err)) {
 		fprintf(stderr, "mint-kexec: %s\n", err.msg);
 		return 1;
 	}
 	if (check) {
 		struct mint_layout lay;
 
-		ret = mint_kexec_layout(&spec, &im.bz, im.initrd_len, &lay, &err);
+		ret = mint_kexec_layout(spec, &im.bz, im.initrd_len, &lay, &err);
 		if (ret) {
 			fprintf(stderr, "mint-kexec: %s\n", err.msg);
 			mint_kexec_image_free(&im);
@@ -331,14 +224,14 @@ int main(int argc, char **argv)
 		mint_kexec_image_free(&im);
 		return 0;
 	}
-	ret = claim ? mint_kexec_claim(&spec, &err) : 0;
+	ret = o.no_claim ? 0 : mint_kexec_claim(spec, &err);
 	if (!ret)
-		ret = mint_kexec_boot(&spec, &im, &err);
+		ret = mint_kexec_boot(spec, &im, &err);
 	mint_kexec_image_free(&im);
 	if (ret) {
 		fprintf(stderr, "mint-kexec: %s\n", err.msg);
 		return 1;
 	}
-	printf("mint-kexec: node%u started on APIC ID %u\n", spec.node_id, spec.apic_ids[0]);
+	printf("mint-kexec: node%u started on APIC ID %u\n", spec->node_id, spec->apic_ids[0]);
 	return 0;
 }

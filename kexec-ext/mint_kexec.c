@@ -606,6 +606,12 @@ static int load_all(int fd, const struct mint_kexec_spec *spec, const struct min
 int mint_kexec_boot(const struct mint_kexec_spec *spec, const struct mint_kexec_image *im,
 		    struct mint_error *err)
 {
+	return mint_kexec_boot_hooked(spec, im, NULL, NULL, err);
+}
+
+int mint_kexec_boot_hooked(const struct mint_kexec_spec *spec, const struct mint_kexec_image *im,
+			   mint_kexec_hook hook, void *user, struct mint_error *err)
+{
 	uint8_t bp[MINT_BOOT_PARAMS_SIZE], sd[MINT_SETUP_DATA_SIZE];
 	struct mint_node_env env;
 	struct mint_layout lay;
@@ -627,6 +633,9 @@ int mint_kexec_boot(const struct mint_kexec_spec *spec, const struct mint_kexec_
 	ret = node_env(fd, spec->node_id, &env, err);
 	if (!ret)
 		ret = mint_kexec_build(spec, &im->bz, &lay, &env, bp, sd, err);
+	/* Last chance to change what the node gets, before its state or memory is touched. */
+	if (!ret && hook)
+		ret = hook(bp, sd, &lay, user, err);
 	if (!ret)
 		ret = begin_loading(fd, spec->node_id, err);
 	if (ret)

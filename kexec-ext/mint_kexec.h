@@ -141,4 +141,23 @@ int mint_kexec_claim(const struct mint_kexec_spec *spec, struct mint_error *err)
 int mint_kexec_boot(const struct mint_kexec_spec *spec, const struct mint_kexec_image *im,
 		    struct mint_error *err);
 
+/*
+ * A test seam, so that tests can hand a node what a buggy or hostile loader
+ * would (tests/e2e/tools/mint-liar.c) and check that the kernels refuse it.
+ * It is called with the built boot_params (MINT_BOOT_PARAMS_SIZE bytes), the
+ * Mint setup_data (MINT_SETUP_DATA_SIZE bytes: struct setup_data, then struct
+ * mint_boot_info) and the layout, after they were built and checked and
+ * before the node is moved to "loading" and anything is loaded. It may change
+ * any of them; nothing is checked again. The layout says where the segments
+ * are loaded and what MINT_IOC_START gets (entry = kernel + 0x200,
+ * boot_params). Returning -1 (with @err filled) abandons the boot before
+ * /dev/mint changed anything.
+ */
+typedef int (*mint_kexec_hook)(uint8_t *boot_params, uint8_t *setup_data, struct mint_layout *lay,
+			       void *user, struct mint_error *err);
+
+/* mint_kexec_boot() with @hook (may be NULL: exactly mint_kexec_boot()) and its @user pointer. */
+int mint_kexec_boot_hooked(const struct mint_kexec_spec *spec, const struct mint_kexec_image *im,
+			   mint_kexec_hook hook, void *user, struct mint_error *err);
+
 #endif /* MINT_KEXEC_H */
