@@ -208,6 +208,17 @@ read_head() {
 	head -c "$2" "$1" 2>/dev/null
 }
 
+# monitor CMD...: have the harness send CMD to QEMU's human monitor (HMP),
+# e.g. `monitor nmi`, `monitor system_reset`. Needs MONITOR=1 in scenario.conf.
+# It prints "E2E MONITOR: CMD" on the console (COM1), which the harness's
+# relay (monitor-relay.py) follows; it returns at once, the command reaches
+# QEMU about 0.1 s later: wait for its effect yourself (wait_until ...).
+# Commands and QEMU's answers are in monitor.log in the log dir. Written to
+# /dev/console, so it also works where stdout is captured (inside check).
+monitor() {
+	printf 'E2E MONITOR: %s\n' "$*" >/dev/console
+}
+
 # e2e_section TITLE: a visual separator in the console log.
 # stop_mintd PID LOG: stop a mintd this shell started, check that its log has
 # no sanitizer report (the ASan/UBSan runs of tests/run-all), print the log.
