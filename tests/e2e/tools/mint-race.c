@@ -13,7 +13,9 @@
  *   release  MINT_IOC_RELEASE from this node; after a success it checks that
  *            the resource is out of use, holds it FREE a moment (a use must
  *            now be refused, for a CPU with EPERM), waits for a use that was
- *            under way to finish, checks again and claims it back;
+ *            under way to finish, checks again and claims it back; then it
+ *            waits for the use thread's next step and releases again while
+ *            that step may still be under way;
  *   sample   compares the table's owner with what sysfs says, continuously.
  *
  * A generation counter, odd while the release thread holds the resource
@@ -224,6 +226,25 @@ static void check_released(struct race *r, const char *when, unsigned int *seed)
 		say(r, "cannot read %s: %s\n", r->res.state_path, strerror(errno));
 }
 
+/*
+ * Wait (at most 100 ms) until the use thread has started its next sysfs write
+ * (@to_end: and finished it), so that the next release either races with it
+ * (a release while an online or a bind is under way is where a kernel that
+ * checks "in use?" too early goes wrong) or comes after it, when the use had
+ * its chance to succeed.
+ */
+static void wait_next_use_step(struct race *r, bool to_end, unsigned int *seed)
+{
+	unsigned int u0 = atomic_load(&r->useseq);
+	unsigned int next = (u0 & 1) ? u0 + 2 : u0 + 1; /* the next odd value: a step starts */
+	double deadline = now() + 0.1;
+
+	if (to_end)
+		next++;
+	while ((int)(atomic_load(&r->useseq) - next) < 0 && now() < deadline && !finished(r))
+		pause_up_to(50, seed);
+}
+
 static void *release_thread(void *arg)
 {
 	struct race *r = arg;
@@ -233,27 +254,29 @@ static void *release_thread(void *arg)
 	while (!finished(r)) {
 		e = res_ioctl(r, MINT_IOC_RELEASE);
 		atomic_fetch_add(&r->release_iters, 1);
-		if (e == EBUSY) {
-			atomic_fetch_add(&r->rel_busy, 1);
-		} else if (e) {
-			atomic_fetch_add(&r->rel_other, 1);
-			count_errno(r->release_errno, e);
-		} else {
-			atomic_fetch_add(&r->gen, 1); /* odd: FREE, held by us */
-			atomic_fetch_add(&r->rel_ok, 1);
-			check_released(r, "right after its release", &seed);
+		if (e) {
+			atomic_fetch_add(e == EBUSY ? &r->rel_busy : &r->rel_other, 1);
+			if (e != EBUSY)
+				count_errno(r->release_errno, e);
 			pause_up_to(r->pause_us, &seed);
-			check_released(r, "before it is claimed back", &seed);
-			atomic_fetch_add(&r->gen, 1); /* even: ours again (once claimed) */
-			e = res_ioctl(r, MINT_IOC_CLAIM);
-			if (e) {
-				say(r, "claiming %s back for node%u failed: %s (%s); stopping\n",
-				    r->res.name, r->self, strerror(e), e2e_errname(e));
-				atomic_store(&r->stop, true);
-				break;
-			}
+			continue;
 		}
-		pause_up_to(r->pause_us / 2, &seed);
+		atomic_fetch_add(&r->gen, 1); /* odd: FREE, held by us */
+		atomic_fetch_add(&r->rel_ok, 1);
+		check_released(r, "right after its release", &seed);
+		pause_up_to(r->pause_us, &seed);
+		check_released(r, "before it is claimed back", &seed);
+		atomic_fetch_add(&r->gen, 1); /* even: ours again (once claimed) */
+		e = res_ioctl(r, MINT_IOC_CLAIM);
+		if (e) {
+			say(r, "claiming %s back for node%u failed: %s (%s); stopping\n",
+			    r->res.name, r->self, strerror(e), e2e_errname(e));
+			atomic_store(&r->stop, true);
+			break;
+		}
+		/* Half the time race the next step, half the time let it complete. */
+		wait_next_use_step(r, rand_r(&seed) & 1, &seed);
+		pause_up_to(r->pause_us / 4, &seed);
 	}
 	return NULL;
 }
