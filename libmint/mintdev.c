@@ -234,6 +234,7 @@ const char *mint_node_reason_name(uint32_t reason)
 	    [MINT_REASON_BOOT_TIMEOUT] = "did not come up in time",
 	    [MINT_REASON_KILLED] = "killed",
 	    [MINT_REASON_HALT] = "halted itself",
+	    [MINT_REASON_REFUSED] = "refused its boot information",
 	};
 
 	return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";

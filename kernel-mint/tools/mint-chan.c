@@ -57,8 +57,8 @@ static char *buf;
 
 static const char *const state_names[] = {"unused", "booting", "running", "halted",
 					  "failed", "loading", "halting"};
-static const char *const reason_names[] = {"none",   "panic",  "heartbeat",
-					   "boot-timeout", "killed", "halt"};
+static const char *const reason_names[] = {"none",   "panic",  "heartbeat", "boot-timeout",
+					   "killed", "halt",   "refused"};
 
 static const char *errname(int e)
 {

@@ -124,16 +124,18 @@ static void test_kind_names(void **state)
 	assert_int_equal(lie_kind_parse("nonsense"), -1);
 }
 
+/* Block 0 is skipped: an address of 0 means "none" in boot_params. */
 static void test_e820_default_is_another_nodes_first_block(void **state)
 {
 	(void)state;
-	tell(LIE_E820, NULL, "e820: added RAM [0x0-0x7ffffff] (node0's block) to node1's map");
-	/* Inserted in address order, before the slot. */
+	tell(LIE_E820, NULL,
+	     "e820: added RAM [0x8000000-0xfffffff] (node0's block) to node1's map");
+	/* Inserted in address order, after the slot, before the node's memory. */
 	assert_int_equal(bp->e820_entries, 3);
-	assert_int_equal(bp->e820_table[0].addr, 0);
-	assert_int_equal(bp->e820_table[0].size, BLOCK);
-	assert_int_equal(bp->e820_table[0].type, 1);
-	assert_int_equal(bp->e820_table[1].addr, SLOT);
+	assert_int_equal(bp->e820_table[0].addr, SLOT);
+	assert_int_equal(bp->e820_table[1].addr, BLOCK);
+	assert_int_equal(bp->e820_table[1].size, BLOCK);
+	assert_int_equal(bp->e820_table[1].type, 1);
 	assert_int_equal(bp->e820_table[2].addr, NODE_MEM);
 }
 
@@ -213,8 +215,8 @@ static void test_pci(void **state)
 static void test_pointers(void **state)
 {
 	(void)state;
-	tell(LIE_INITRD, NULL, "initrd: ramdisk_image 0x0 (node0's block), 4096 bytes");
-	assert_int_equal(bp->hdr.ramdisk_image, 0);
+	tell(LIE_INITRD, NULL, "initrd: ramdisk_image 0x8000000 (node0's block), 4096 bytes");
+	assert_int_equal(bp->hdr.ramdisk_image, BLOCK);
 	assert_int_equal(bp->hdr.ramdisk_size, 4096);
 	tell(LIE_CMDLINE, "0x8000000", "cmdline: cmd_line_ptr 0x8000000 (node0's block)");
 	assert_int_equal(bp->hdr.cmd_line_ptr, 0x8000000);

@@ -95,6 +95,8 @@ enum mint_fail_reason {
 	MINT_REASON_BOOT_TIMEOUT = 3,
 	MINT_REASON_KILLED = 4,		/* forced stop from another node */
 	MINT_REASON_HALT = 5,		/* halted itself (poweroff/reboot/halt) */
+	/* refused its boot information: not all of it was its own */
+	MINT_REASON_REFUSED = 6,
 };
 
 /*
@@ -169,7 +171,17 @@ struct mint_table {
 	__u64 chan_phys;	/* channel area (struct mint_ring[][]) */
 	__u32 chan_size;	/* bytes */
 	__u32 chan_nodes;	/* nodes 0..chan_nodes-1 have rings */
-	__u64 reserved[2];
+	/*
+	 * PCI configuration through ECAM (MMCONFIG), published by node0 when
+	 * its platform has it: secondaries use it instead of the 0xcf8/0xcfc
+	 * port pair, whose address/data sequence two kernels could interleave.
+	 * ecam_phys 0: none.
+	 */
+	__u64 ecam_phys;
+	__u16 ecam_segment;
+	__u8 ecam_bus_start;
+	__u8 ecam_bus_end;
+	__u32 reserved;
 	struct mint_cpu_entry cpu[MINT_MAX_CPUS];
 	struct mint_mem_entry mem[MINT_MAX_MEM_BLOCKS];
 	struct mint_pci_entry pci[MINT_MAX_PCI];

@@ -87,7 +87,9 @@ static int resolve_block(struct lie *l, uint32_t self, const struct mint_dev *de
 	for (uint32_t i = 0; i < n && i < MINT_MAX_MEM_BLOCKS; i++) {
 		uint32_t owner = dev->table->mem[i].owner;
 
-		if (owner == self || owner == MINT_OWNER_FREE || owner == MINT_OWNER_NONE)
+		/* A pointer of 0 in boot_params means "none": never lie with it. */
+		if (owner == self || owner == MINT_OWNER_FREE || owner == MINT_OWNER_NONE ||
+		    !dev->table->mem[i].base)
 			continue;
 		l->value = dev->table->mem[i].base;
 		whose(l->whose, sizeof(l->whose), owner, "block");

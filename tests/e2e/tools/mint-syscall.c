@@ -3,7 +3,7 @@
  * mint-syscall: make one of the system calls a Mint node must refuse (or
  * allow) and say what the kernel answered, for e2e scenarios:
  *
- *   mint-syscall kexec-load [--crash]        kexec_load(2), no segments
+ *   mint-syscall kexec-load [--crash]        kexec_load(2): unload, or a crash load
  *   mint-syscall kexec-file-load [--crash]   kexec_file_load(2) with KEXEC_FILE_UNLOAD
  *   mint-syscall reboot restart|halt|poweroff|kexec
  *
@@ -36,8 +36,8 @@ static int usage(FILE *f, int status)
 		"usage: mint-syscall kexec-load [--crash]\n"
 		"       mint-syscall kexec-file-load [--crash]\n"
 		"       mint-syscall reboot restart|halt|poweroff|kexec\n"
-		"  kexec-load       kexec_load(2) with no segments, KEXEC_ARCH_DEFAULT\n"
-		"                   (--crash: | KEXEC_ON_CRASH)\n"
+		"  kexec-load       kexec_load(2) with no segments (unload), KEXEC_ARCH_DEFAULT\n"
+		"                   (--crash: load a one-page crash kernel, | KEXEC_ON_CRASH)\n"
 		"  kexec-file-load  kexec_file_load(2) with KEXEC_FILE_UNLOAD\n"
 		"                   (--crash: | KEXEC_FILE_ON_CRASH)\n"
 		"  reboot           reboot(2) with LINUX_REBOOT_CMD_RESTART, _HALT,\n"
@@ -73,12 +73,23 @@ static int crash_flag(int argc, char **argv, int *crash)
 	return -1;
 }
 
+/*
+ * Without --crash: no segments, i.e. unload the kexec image (harmless where it
+ * is allowed). With --crash: load a crash kernel of one 4 KiB page at 16 MiB;
+ * a kernel that allows it still fails it (no crashkernel= region), with
+ * another errno than the EPERM of a refusal.
+ */
 static int do_kexec_load(int crash)
 {
+	static unsigned char page[4096];
+	struct kexec_segment seg = {
+	    .buf = page, .bufsz = sizeof(page), .mem = (void *)(16UL << 20), .memsz = sizeof(page)};
 	unsigned long flags = KEXEC_ARCH_DEFAULT | (crash ? KEXEC_ON_CRASH : 0);
 
 	errno = 0;
-	return report("kexec_load", syscall(SYS_kexec_load, 0UL, 0UL, NULL, flags));
+	if (!crash)
+		return report("kexec_load", syscall(SYS_kexec_load, 0UL, 0UL, NULL, flags));
+	return report("kexec_load", syscall(SYS_kexec_load, 16UL << 20, 1UL, &seg, flags));
 }
 
 static int do_kexec_file_load(int crash)
