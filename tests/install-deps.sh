@@ -11,6 +11,8 @@ PACKAGES=(
 	qemu-system-x86 linux-image-amd64 busybox-static cpio kmod jq e2fsprogs
 	# the Mint kernel build
 	linux-source-6.1 make patch bc bison flex libelf-dev libssl-dev xz-utils python3 perl
+	# the hardening scenario kexecs node0 (kexec-tools' kexec in the guest)
+	kexec-tools
 	# KVM guests: libvirt's headers for mintd; the node root file system of kvm-setup/
 	# (mmdebstrap; systemd-sysusers for its users)
 	libvirt-dev mmdebstrap systemd

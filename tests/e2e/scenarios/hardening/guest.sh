@@ -11,8 +11,9 @@
 #  - kexec and reboot: no crash kernel on node0, none of it while node1 runs;
 #  - an external NMI and machine checks: node0's, never node1's;
 #  - node1 restarting itself or dying of a machine check parks only node1;
-#  - at the end node0 powers off with force: node1 is stopped cleanly first
-#    (host-check.sh reads COM1 and COM2).
+#  - at the end node0 kexecs itself with force: node1 is stopped cleanly
+#    first, and the next kernel (second-life.sh) builds a fresh table and
+#    brings up all CPUs (host-check.sh reads node1's console, COM2).
 # node1's own checks run on COM2 (node1-init.sh).
 # shellcheck source=SCRIPTDIR/../../guest-lib.sh
 . "${E2E_LIB:-/e2e/guest-lib.sh}"
@@ -246,10 +247,26 @@ node1_disk_ok "node1 still reads its disk after node0's remove and rescan"
 
 stop_mintd "$MINTD_PID" /tmp/mintd.log
 
-e2e_section "forced power-off"
-# The harness powers off next: with force, node0 first asks node1 to halt
-# and stops what is left (host-check.sh reads the consoles).
-check "node1 still runs before the power-off" node1_is running
+e2e_section "node0 kexecs itself with force"
+# node0's next kernel (the same bzImage) with a copy of this root whose /init
+# is second-life.sh. Refused while node1 runs; with force, node0 asks node1 to
+# halt, stops it from outside, and only then starts the new kernel, which
+# builds a fresh table and brings up all four CPUs (host-check.sh reads
+# node1's side on COM2).
+splat=$(dmesg | grep -E 'BUG: |Oops|WARNING: CPU|general protection fault|Unable to handle kernel|INFO: task .* blocked|soft lockup' | head -n1)
+check_eq "node0's kernel log is clean before the kexec" "" "$splat"
+pack_root() {
+	cd / && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev -o -path ./run -o -path ./tmp \) -prune -o -print |
+		cpio -o -H newc >/tmp/second.cpio 2>/dev/null
+}
+check "a copy of this root for the next kernel" pack_root
+NEXT="console=ttyS0 loglevel=4 panic=-1 rdinit=/e2e/second-life.sh $(sed 's/.*rdinit=[^ ]* //' /proc/cmdline)"
+check "kexec -l the next kernel" kexec -l "$KERNEL" --initrd=/tmp/second.cpio --append="$NEXT"
+check_fails_output "kexec -e refused while node1 runs" "busy" kexec -e
+check "node1 still runs" node1_is running
 echo 1 >/sys/module/mint/parameters/force_shutdown
 check_eq "mint.force_shutdown set" Y "$(cat /sys/module/mint/parameters/force_shutdown)"
+echo "E2E: kexec -e with force"
+kexec -e
+e2e_fail "kexec -e with force" "it returned: $?"
 exit 0

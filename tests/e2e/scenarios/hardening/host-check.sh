@@ -1,7 +1,7 @@
 #!/bin/bash
 # COM2 (ttyS1.log) is node1's console: what the lying boots said before they
 # halted, node1's own checks (its first real boot), and how it went down when
-# node0 powered off with force.
+# node0 kexec'ed itself with force.
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 tr -d '\r' <"$1/ttyS1.log" >"$log" 2>/dev/null || true
@@ -26,17 +26,17 @@ awk '/NODE1 BEGIN/ { on = 1 } on { print } /NODE1 DONE/ { exit }' "$log" |
 awk '/NODE1 BEGIN/ { on = 1 } on { print } /NODE1 DONE/ { exit }' "$log" | grep -q "NODE1 DONE" &&
 	echo "PASS node1 finished its checks" || echo "FAIL node1 finished its checks (no NODE1 DONE)"
 
-# The forced power-off: node1, running, was asked to stop and parked itself.
+# node0's forced kexec: node1, running, was asked to stop and parked itself.
 last=$(awk '/NODE1 BEGIN/ { n = NR } END { print n }' "$log")
 tail -n +"$last" "$log" >"$log.last"
 if grep -q "node0 asks node1 to stop: powering off" "$log.last"; then
-	echo "PASS at node0's forced power-off node1 was asked to stop"
+	echo "PASS at node0's forced kexec node1 was asked to stop"
 else
-	echo "FAIL at node0's forced power-off node1 was asked to stop (last lines: $(tail -n 5 "$log.last" | tr '\n' ' '))"
+	echo "FAIL at node0's forced kexec node1 was asked to stop (last lines: $(tail -n 5 "$log.last" | tr '\n' ' '))"
 fi
 if grep -q "node1 halted; its CPUs are parked" "$log.last"; then
-	echo "PASS node1 halted itself before the machine went off"
+	echo "PASS node1 halted itself before node0 kexec'ed"
 else
-	echo "FAIL node1 halted itself before the machine went off (last lines: $(tail -n 5 "$log.last" | tr '\n' ' '))"
+	echo "FAIL node1 halted itself before node0 kexec'ed (last lines: $(tail -n 5 "$log.last" | tr '\n' ' '))"
 fi
 rm -f "$log.last"
