@@ -84,6 +84,13 @@ static int res_ioctl(struct mint_dev *dev, unsigned long op, uint32_t type, uint
 	if (!ioctl(dev->fd, op, &r))
 		return 0;
 	e = errno;
+	if (type == MINT_RES_PCI && e == EOPNOTSUPP)
+		return mint_fail(err, MINT_E_SYSTEM,
+				 "the Mint kernel refused to %s the PCI function %04x:%02x:%02x.%x for "
+				 "node%u: it is behind an active IOMMU, and Mint cannot hand such a "
+				 "device to another node (boot node0 with the IOMMU off)",
+				 what, (unsigned)(id >> 16), (unsigned)(id >> 8) & 0xff,
+				 (unsigned)(id >> 3) & 0x1f, (unsigned)id & 7, node);
 	if (type == MINT_RES_MEM)
 		return mint_fail(err, e == EBUSY ? MINT_E_BUSY : MINT_E_SYSTEM,
 				 "the Mint kernel refused to %s the %s 0x%llx for node%u: %s", what,
