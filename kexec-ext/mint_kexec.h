@@ -25,6 +25,16 @@
 
 #include "error.h"
 
+/*
+ * The setup_data type of the Mint record.  The Mint kernel defines it in
+ * <asm/bootparam.h> next to the other setup_data types; the system's copy
+ * of that header (linux-libc-dev) is older and does not have it.
+ */
+#ifndef SETUP_MINT
+#define SETUP_MINT 10
+#endif
+_Static_assert(SETUP_MINT == 10, "SETUP_MINT is setup_data type 10");
+
 #define MINT_KEXEC_MAX_CPUS MINT_BOOT_MAX_CPUS
 #define MINT_KEXEC_MAX_PCI  MINT_BOOT_MAX_PCI
 

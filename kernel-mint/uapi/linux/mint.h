@@ -302,11 +302,10 @@ struct mint_kmsg {
 };
 
 /*
- * Mint setup_data record (struct setup_data type SETUP_MINT, see
- * Documentation/x86/boot.rst).  Its presence makes a kernel a secondary
- * node.
+ * Mint setup_data record (struct setup_data of type SETUP_MINT, defined in
+ * <asm/bootparam.h>; see Documentation/x86/boot.rst).  Its presence makes
+ * a kernel a secondary node.
  */
-#define SETUP_MINT		0x544e494dU	/* "MINT" */
 #define MINT_BOOT_MAX_CPUS	64
 #define MINT_BOOT_MAX_PCI	32
 
