@@ -49,9 +49,10 @@ bz="$KERNEL_DIR/bzImage"
 [ -f "$bz" ] || { echo "no bzImage in $KERNEL_DIR" >&2; exit 1; }
 
 # Static mint-kexec for the initramfs.
-gcc -std=c11 -O2 -Wall -Wextra -Werror -static \
-	-I"$repo/kexec-ext" -I"$repo/kernel-mint/uapi" \
-	"$repo/kexec-ext/mint_kexec.c" "$repo/kexec-ext/mint-kexec.c" \
+gcc -std=c11 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -static \
+	-I"$repo/kexec-ext" -I"$repo/libmint" -I"$repo/kernel-mint/uapi" \
+	"$repo/kexec-ext/mint_kexec.c" "$repo/kexec-ext/boot_opts.c" \
+	"$repo/kexec-ext/mint-kexec.c" "$repo/libmint/error.c" "$repo/libmint/util.c" \
 	-o "$out/mint-kexec"
 # Static mint-log for node0: prints a node's console tail from the table.
 gcc -std=c11 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -static \
