@@ -256,7 +256,8 @@ e2e_section "node0 kexecs itself with force"
 splat=$(dmesg | grep -E 'BUG: |Oops|WARNING: CPU|general protection fault|Unable to handle kernel|INFO: task .* blocked|soft lockup' | head -n1)
 check_eq "node0's kernel log is clean before the kexec" "" "$splat"
 pack_root() {
-	cd / && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev -o -path ./run -o -path ./tmp \) -prune -o -print |
+	# The mount points themselves, not what is mounted on them.
+	cd / && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev -o -path ./run -o -path ./tmp \) -prune -print -o -print |
 		cpio -o -H newc >/tmp/second.cpio 2>/dev/null
 }
 check "a copy of this root for the next kernel" pack_root
