@@ -7,7 +7,8 @@
 #  - a loader that lies: a node refuses boot information that is not its
 #    own, MINT_IOC_START refuses segments outside the node's memory;
 #  - node0 touching node1's PCI function: configuration writes, reset,
-#    remove and rescan;
+#    remove and rescan; writes to node0's root port above it (q35,
+#    DISKS_BEHIND_ROOT_PORT) that would cut it off or reset it;
 #  - kexec and reboot: no crash kernel on node0, none of it while node1 runs;
 #  - an external NMI and machine checks: node0's, never node1's;
 #  - node1 restarting itself or dying of a machine check parks only node1;
@@ -40,6 +41,24 @@ nmi_count() {
 	awk '/^ *NMI:/ { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s + 0 }' /proc/interrupts
 }
 pci_command() { od -An -tx2 -j4 -N2 "/sys/bus/pci/devices/$1/config" | tr -d ' '; }
+# cfg_rd BDF OFFSET: one byte of configuration space, two hex digits.
+cfg_rd() { od -An -tx1 -j$(($2)) -N1 "/sys/bus/pci/devices/$1/config" | tr -d ' '; }
+# cfg_wr BDF OFFSET VALUE: write one byte through sysfs (the kernel's accessor).
+cfg_wr() {
+	printf "\\$(printf %o $(($3)))" |
+		dd of="/sys/bus/pci/devices/$1/config" bs=1 seek=$(($2)) count=1 conv=notrunc 2>/dev/null
+}
+# pci_cap BDF ID: offset (decimal) of capability ID, walking the list.
+pci_cap() {
+	_p=$((0x$(cfg_rd "$1" 0x34) & ~3))
+	_n=0
+	while [ "$_p" -ge 64 ] && [ "$_n" -lt 48 ]; do
+		[ $((0x$(cfg_rd "$1" "$_p"))) = $(($2)) ] && echo "$_p" && return 0
+		_p=$((0x$(cfg_rd "$1" $((_p + 1))) & ~3))
+		_n=$((_n + 1))
+	done
+	return 1
+}
 bus_master_on() { [ $((0x$1 & 4)) != 0 ]; }
 
 # ask_node1 REQUEST: node1's answer (node1-init.sh), or "" after 30 s.
@@ -202,6 +221,45 @@ if [ -e "/sys/bus/pci/devices/$DISK1/reset" ]; then
 	echo 1 >"/sys/bus/pci/devices/$DISK1/reset" 2>/dev/null
 	node1_disk_ok "after node0's reset attempt, node1 still reads its disk"
 fi
+
+e2e_section "node0's root port above node1's disk"
+# The bridge is node0's, the disk behind it node1's: a write to the bridge
+# that would cut the disk off or reset it is refused, others pass.
+RPDIR=$(dirname "$(readlink -f "/sys/bus/pci/devices/$DISK1")")
+RP=${RPDIR##*/}
+check "$DISK1 sits behind a bridge of node0's ($RP)" test -e "/sys/bus/pci/devices/$RP/config"
+# bridge_write_refused DESC OFFSET VALUE
+bridge_write_refused() {
+	_old=$(cfg_rd "$RP" "$2")
+	cfg_wr "$RP" "$2" "$3"
+	check "$1: refused" dmesg_has "bridge $RP leads to $DISK1 of another Mint node; configuration write at $(printf '0x%x' $(($2))) refused"
+	check_eq "$1: the register is unchanged" "$_old" "$(cfg_rd "$RP" "$2")"
+	node1_disk_ok "$1: node1 still reads its disk"
+}
+BC=$(cfg_rd "$RP" 0x3e)
+bridge_write_refused "secondary bus reset" 0x3e $((0x$BC | 0x40))
+bridge_write_refused "memory decoding and bus mastering off" 0x04 $((0x$(cfg_rd "$RP" 0x04) & ~0x06))
+bridge_write_refused "new subordinate bus number" 0x1a $((0x$(cfg_rd "$RP" 0x1a) + 1))
+bridge_write_refused "moved memory window" 0x21 $((0x$(cfg_rd "$RP" 0x21) ^ 0x10))
+EXP=$(pci_cap "$RP" 0x10)
+check "$RP has a PCI Express capability (at $EXP)" test -n "$EXP"
+bridge_write_refused "link disabled" $((EXP + 0x10)) $((0x$(cfg_rd "$RP" $((EXP + 0x10))) | 0x10))
+if [ $((0x$(cfg_rd "$RP" $((EXP + 0x14))) & 0x02)) != 0 ]; then
+	# Slot Control bit 10: power controller off.
+	bridge_write_refused "slot powered off" $((EXP + 0x19)) $((0x$(cfg_rd "$RP" $((EXP + 0x19))) | 0x04))
+fi
+if PM=$(pci_cap "$RP" 0x01); then
+	bridge_write_refused "D3hot" $((PM + 4)) $((0x$(cfg_rd "$RP" $((PM + 4))) | 0x03))
+fi
+# Error reporting bits are no threat: SERR# enable toggles and comes back.
+cfg_wr "$RP" 0x3e $((0x$BC ^ 0x02))
+check_eq "a harmless bridge control write passes" "$(printf '%02x' $((0x$BC ^ 0x02)))" "$(cfg_rd "$RP" 0x3e)"
+cfg_wr "$RP" 0x3e $((0x$BC))
+check_eq "and is undone" "$BC" "$(cfg_rd "$RP" 0x3e)"
+check "the kernel offers a bus reset of $DISK1" sh -c "echo bus >/sys/bus/pci/devices/$DISK1/reset_method"
+check_fails "node0's bus reset of $DISK1 fails" sh -c "echo 1 >/sys/bus/pci/devices/$DISK1/reset"
+check "the PCI core was told why" dmesg_has "$RP: no bus reset: $DISK1 behind it is not node0's"
+node1_disk_ok "after node0's bus reset attempt, node1 still reads its disk"
 
 e2e_section "node0 refuses to go down while node1 runs"
 for cmd in restart halt poweroff kexec; do
