@@ -54,8 +54,6 @@ const char *check_pci_why_not(const struct check_pci_fn *fn)
 		return "another node's";
 	if ((fn->class >> 16) == 0x06)
 		return "a bridge";
-	if (fn->bdf.bus != 0)
-		return "not on bus 0";
 	if (!fn->msi && !fn->caps_known)
 		return "its capabilities are readable by root only";
 	if (!fn->msi)
@@ -390,7 +388,7 @@ static void check_pci(const struct check_facts *f, struct check_result *r)
 		verdict(r, CHECK_WARN, "none of %zu PCI functions can be handed over%s%s", f->npci,
 			no[0] ? ": " : "", no);
 		advise(r, "nodes can still boot from an initramfs; give them devices with MSI or "
-			  "MSI-X on bus 0");
+			  "MSI-X");
 	} else {
 		verdict(r, CHECK_PASS, "%zu of %zu can be handed over: %s%s%s", nyes, f->npci, yes,
 			no[0] ? "; not: " : "", no);

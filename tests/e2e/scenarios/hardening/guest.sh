@@ -8,7 +8,7 @@
 #    own, MINT_IOC_START refuses segments outside the node's memory;
 #  - node0 touching node1's PCI function: configuration writes, reset,
 #    remove and rescan; writes to node0's root port above it (q35,
-#    DISKS_BEHIND_ROOT_PORT) that would cut it off or reset it;
+#    DISKS_BEHIND_BRIDGE) that would cut it off or reset it;
 #  - kexec and reboot: no crash kernel on node0, none of it while node1 runs;
 #  - an external NMI and machine checks: node0's, never node1's;
 #  - node1 restarting itself or dying of a machine check parks only node1;
