@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """Relay QEMU monitor requests from an e2e guest to QEMU's monitor.
 
-    monitor-relay.py CONSOLE SOCKET LOG PID
+    monitor-relay.py CONSOLE[,CONSOLE...] SOCKET LOG PID
 
 Started by tests/e2e/run for a scenario with MONITOR=1. It follows the guest's
-console log CONSOLE (ttyS0.log, written by QEMU) while the process PID (QEMU,
-or the timeout(1) that runs it) lives, and for every line
+console logs (ttyS0.log and the other serial ports' logs, written by QEMU, so
+that a secondary node can ask too) while the process PID (QEMU, or the
+timeout(1) that runs it) lives, and for every line
 
     E2E MONITOR: <hmp command>
 
@@ -32,8 +33,8 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 class Relay:
-    def __init__(self, console, sock_path, log_path, pid):
-        self.console = console
+    def __init__(self, consoles, sock_path, log_path, pid):
+        self.consoles = consoles
         self.sock_path = sock_path
         self.pid = pid
         self.log = open(log_path, "a", buffering=1, encoding="utf-8")
@@ -120,30 +121,46 @@ class Relay:
         text = clean(answer, cmd)
         self.note("< " + (text if text else "(no output)"))
 
+    def relay_lines(self, lines, alive):
+        for raw in lines:
+            line = raw.decode("utf-8", "replace").replace("\r", "")
+            if MARKER not in line:
+                continue
+            cmd = line.split(MARKER, 1)[1].strip()
+            if not cmd:
+                continue
+            if alive:
+                self.send(cmd)
+            else:
+                self.note("> %s\n< not sent: QEMU exited" % cmd)
+
     def run(self):
-        pending = b""
-        with open(self.console, "rb") as con:
-            while True:
-                alive = self.qemu_alive()
-                chunk = con.read()
-                if chunk:
-                    pending += chunk
-                    *lines, pending = pending.split(b"\n")
-                    for raw in lines:
-                        line = raw.decode("utf-8", "replace").replace("\r", "")
-                        if MARKER not in line:
-                            continue
-                        cmd = line.split(MARKER, 1)[1].strip()
-                        if not cmd:
-                            continue
-                        if alive:
-                            self.send(cmd)
-                        else:
-                            self.note("> %s\n< not sent: QEMU exited" % cmd)
+        # path -> [open file or None (not created yet), bytes after the last newline]
+        consoles = {path: [None, b""] for path in self.consoles}
+        while True:
+            alive = self.qemu_alive()
+            got = False
+            for path, con in consoles.items():
+                if con[0] is None:
+                    try:
+                        con[0] = open(path, "rb")
+                    except FileNotFoundError:
+                        continue
+                chunk = con[0].read()
+                if not chunk:
                     continue
-                if not alive:
-                    break
-                time.sleep(POLL_S)
+                got = True
+                con[1] += chunk
+                *lines, con[1] = con[1].split(b"\n")
+                self.relay_lines(lines, alive)
+            if got:
+                continue
+            if not alive:
+                break
+            time.sleep(POLL_S)
+        for con in consoles.values():
+            if con[0]:
+                con[0].close()
         self.close()
         self.note("QEMU exited; relay stops")
 
@@ -172,7 +189,7 @@ def main(argv):
     except ValueError:
         sys.stderr.write("monitor-relay: PID %r is not a number\n" % argv[4])
         return 2
-    Relay(argv[1], argv[2], argv[3], pid).run()
+    Relay(argv[1].split(","), argv[2], argv[3], pid).run()
     return 0
 
 
