@@ -189,6 +189,14 @@ wait_for_socket() {
 	wait_until "$2" test -S "$1"
 }
 
+# disk_bdfs: the PCI functions of the virtio-blk disks, in address order.
+disk_bdfs() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = 0x1af4 ] && ls -d "$d"/virtio*/block/* >/dev/null 2>&1 &&
+			echo "${d##*/}"
+	done
+}
+
 # Name of the driver bound to a PCI function ("" if none).
 pci_driver() {
 	if [ -e "/sys/bus/pci/devices/$1/driver" ]; then

@@ -6,6 +6,5 @@ repo=$(cd "$here/../../.." && pwd)
 mkdir -p "$1/boot"
 cp "$E2E_KERNEL" "$1/boot/bzImage"
 "$repo/tests/e2e/make-node-initrd" --mint "$E2E_BUILD" "$1/boot/node1.cpio.gz" \
-	"$repo/tests/e2e/scenarios/boot-free/node1-init.sh" \
-	"$repo/tests/e2e/scenarios/peers/node-lib.sh:/node-lib.sh"
+	"$repo/tests/e2e/scenarios/boot-free/node1-init.sh"
 install -D -m 0755 "$E2E_BUILD/eval/timeit" "$1/usr/bin/timeit"

@@ -11,13 +11,6 @@ SOCK=/run/mint/mintd.sock
 CPU=/sys/devices/system/cpu
 MIB=1024
 
-# The virtio-blk functions in address order: the first stays, the second goes to node1.
-disk_bdfs() {
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor")" = 0x1af4 ] && ls -d "$d"/virtio*/block/* >/dev/null 2>&1 &&
-			echo "${d##*/}"
-	done
-}
 vdb_absent() { ! test -e /dev/vdb; }
 mintd_alive() { kill -0 "$MINTD_PID" 2>/dev/null; }
 counter() { cat /tmp/work.count; }

@@ -1,14 +1,10 @@
 #!/bin/sh
 # /init of node1: check from inside the node what it was given, print one
 # "NODE1 PASS:"/"NODE1 FAIL:" line per check on its console (COM2), then idle.
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-exec >/dev/console 2>&1
+# shellcheck shell=dash
+NODE=NODE1
+. /node-lib.sh
 
-pass() { echo "NODE1 PASS: $1"; }
-fail() { echo "NODE1 FAIL: $1 ($2)"; }
 check_eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$2', got '$3'"; fi; }
 
 echo "NODE1 BEGIN: $(uname -r), cmdline: $(cat /proc/cmdline)"

@@ -1,10 +1,8 @@
 #!/bin/sh
 # /init of node1 in the demo: say hello on its console (COM2) and idle.
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-exec >/dev/console 2>&1
+# shellcheck shell=dash
+NODE=NODE1
+. /node-lib.sh
 echo
 echo "node1: hello from $(uname -sr) on its own CPUs and memory"
 echo "node1: online CPUs $(cat /sys/devices/system/cpu/online), $(grep MemTotal /proc/meminfo)"

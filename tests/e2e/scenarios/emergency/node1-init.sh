@@ -5,16 +5,9 @@
 # and that node1 still runs, then ends the run: "E2E MONITOR: quit" on
 # COM2 asks the harness to quit QEMU. Results are "NODE1 PASS:" and
 # "NODE1 FAIL:" lines on COM2, collected by host-check.sh.
-export PATH=/bin:/usr/bin
-LD_LIBRARY_PATH=$(cat /etc/ld-library-path 2>/dev/null)
-export LD_LIBRARY_PATH
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-exec >/dev/console 2>&1
+NODE=NODE1
+. /node-lib.sh
 
-pass() { echo "NODE1 PASS: $1"; }
-fail() { echo "NODE1 FAIL: $1 ($2)"; }
 # beats NODE: how far NODE's heartbeat moved in one second
 beats() {
 	mint-chan heartbeat "$1" 1000 |

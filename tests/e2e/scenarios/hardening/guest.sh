@@ -25,12 +25,6 @@ MEMDIR=/sys/devices/system/memory
 KERNEL=/boot/bzImage
 INITRD=/boot/node1.cpio.gz
 
-disk_bdfs() {
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor")" = 0x1af4 ] && ls -d "$d"/virtio*/block/* >/dev/null 2>&1 &&
-			echo "${d##*/}"
-	done
-}
 node1() { mint-chan node 1; }
 node1_is() { node1 | grep -q "state=$1 "; }
 node1_reason_is() { node1 | grep -q "reason=$1 "; }

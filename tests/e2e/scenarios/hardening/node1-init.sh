@@ -4,16 +4,9 @@
 # may and may not do ("NODE1 PASS:"/"NODE1 FAIL:" lines on its console,
 # COM2, collected by host-check.sh), then answers node0's questions over
 # the channel: a request on port 9, the answer to node0's port 10.
-export PATH=/bin:/usr/bin
-LD_LIBRARY_PATH=$(cat /etc/ld-library-path 2>/dev/null)
-export LD_LIBRARY_PATH
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-exec >/dev/console 2>&1
+NODE=NODE1
+. /node-lib.sh
 
-pass() { echo "NODE1 PASS: $1"; }
-fail() { echo "NODE1 FAIL: $1 ($2)"; }
 # expect DESC SUBSTRING CMD...: CMD fails and says SUBSTRING
 expect_refused() {
 	_d=$1

@@ -8,4 +8,4 @@ tools=$E2E_BUILD/tests/e2e
 mkdir -p "$1/boot"
 cp "$E2E_KERNEL" "$1/boot/bzImage"
 "$e2e/make-node-initrd" --mint "$E2E_BUILD" "$1/boot/node1.cpio.gz" "$here/node1-init.sh" \
-	"$e2e/scenarios/peers/node-lib.sh:/node-lib.sh" "$tools/mint-chan:/usr/bin/mint-chan"
+	"$tools/mint-chan:/usr/bin/mint-chan"

@@ -13,12 +13,6 @@ SOCK=/run/mint/mintd.sock
 CPU=/sys/devices/system/cpu
 MIB=1024
 
-disk_bdfs() {
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor")" = 0x1af4 ] && ls -d "$d"/virtio*/block/* >/dev/null 2>&1 &&
-			echo "${d##*/}"
-	done
-}
 counter() { cat /tmp/work.count; }
 counter_advances() {
 	a=$(counter)

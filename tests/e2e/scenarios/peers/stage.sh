@@ -11,7 +11,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$1/boot"
 cp "$E2E_KERNEL" "$1/boot/bzImage"
 "$e2e/make-node-initrd" --mint "$E2E_BUILD" "$work/node2.cpio.gz" "$here/node2-init.sh" \
-	"$here/node-lib.sh:/node-lib.sh" "$tools/mint-chan:/usr/bin/mint-chan"
+	"$tools/mint-chan:/usr/bin/mint-chan"
 "$e2e/make-node-initrd" --mint "$E2E_BUILD" "$1/boot/node1.cpio.gz" "$here/node1-init.sh" \
-	"$here/node-lib.sh:/node-lib.sh" "$tools/mint-chan:/usr/bin/mint-chan" \
+	"$tools/mint-chan:/usr/bin/mint-chan" \
 	"$E2E_KERNEL:/boot/bzImage" "$work/node2.cpio.gz:/boot/node2.cpio.gz"

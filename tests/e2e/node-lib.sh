@@ -1,6 +1,9 @@
 # shellcheck shell=dash
-# What node1's and node2's /init share: mounts, mintd, and result lines on the
-# node's own console ("NODEn PASS: ...", collected by host-check.sh).
+# What the /init of every further node shares (make-node-initrd installs it
+# as /node-lib.sh; set NODE=NODEn, then source it): PATH and the library
+# path, mounts, the console as output, result lines on the node's own console
+# ("NODEn PASS: ...", collected by host-check.sh), and mintd for the nodes
+# that run one.
 export PATH=/bin:/usr/bin
 LD_LIBRARY_PATH=$(cat /etc/ld-library-path)
 export LD_LIBRARY_PATH
